@@ -1,0 +1,88 @@
+// The one contract between the protocol listeners (src/h1, src/h2, src/h3) and the core.
+// Listeners translate their wire format into a CoreRequest, call `Core.handle`, and write the
+// CoreResponse back; nothing protocol-specific lives in src/core. Modelled on hono's Node adapter:
+// adapters are thin translators into one handler.
+import type { Readable } from 'node:stream';
+
+export type Protocol = 'h1' | 'h2' | 'h3';
+
+/** Request header map: lower-case names; repeated fields are arrays (as node:http gives them). */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+/** Response header map: lower-case names; `set-cookie` and other repeatable fields may be arrays. */
+export type ResponseHeaders = Record<string, string | number | string[]>;
+
+export interface CoreRequest {
+  readonly method: string;
+  readonly scheme: 'http' | 'https';
+  /** Host header (h1) or :authority (h2/h3); '' when absent. */
+  readonly authority: string;
+  /** The request target as sent: path plus query, percent-encoded. */
+  readonly path: string;
+  readonly headers: RequestHeaders;
+  /** Request body; null when the request has none (no content-length/transfer-encoding, or END_STREAM). */
+  readonly body: Readable | null;
+  readonly remoteAddress: string;
+  readonly protocol: Protocol;
+  /** Aborts when the client goes away (socket closed, RST_STREAM, QUIC RESET_STREAM/STOP_SENDING). */
+  readonly signal: AbortSignal;
+}
+
+/** A byte range of a file on disk, end exclusive. The listener streams it with backpressure. */
+export interface FileBody {
+  readonly kind: 'file';
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+}
+export interface BytesBody {
+  readonly kind: 'bytes';
+  readonly data: Uint8Array;
+}
+export interface StreamBody {
+  readonly kind: 'stream';
+  readonly stream: Readable;
+}
+export interface EmptyBody {
+  readonly kind: 'empty';
+}
+export type ResponseBody = EmptyBody | BytesBody | StreamBody | FileBody;
+
+export interface CoreResponse {
+  status: number;
+  headers: ResponseHeaders;
+  body: ResponseBody;
+}
+
+/** What the listener reports once an exchange is over (response fully sent, or cut). */
+export interface ExchangeEnd {
+  /** Response body bytes written to the transport. */
+  readonly bytesSent: number;
+  /** Request body bytes received. */
+  readonly bytesReceived: number;
+  /** true when the client went away or the transport failed before the response was complete. */
+  readonly aborted: boolean;
+}
+
+export interface Core {
+  handle(req: CoreRequest): Promise<CoreResponse>;
+  /** Called exactly once per handled request, when its exchange ends. `res` is what handle returned. */
+  finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number): void;
+  /** Per-protocol transport connection accounting (TCP connections for h1/h2, QUIC connections for h3). */
+  connectionOpened(protocol: Protocol): void;
+  connectionClosed(protocol: Protocol): void;
+  /** Extra headers every response on a TLS listener carries (Alt-Svc while ready, HSTS); may change over time. */
+  tlsResponseHeaders(): ResponseHeaders;
+}
+
+/** Every listener has this shape; the shutdown coordinator drives it. */
+export interface Listener {
+  readonly name: string;
+  /** Binds; resolves with the bound port once accepting. */
+  listen(): Promise<number>;
+  /** Stop accepting, let in-flight exchanges finish; resolves when none is left or the deadline (ms since epoch) passes. */
+  drain(deadline: number): Promise<void>;
+  /** Close everything now; returns how many in-flight exchanges were cut. */
+  close(): Promise<number>;
+  /** In-flight exchanges right now. */
+  inflight(): number;
+}
