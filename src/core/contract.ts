@@ -51,6 +51,10 @@ export interface CoreResponse {
   status: number;
   headers: ResponseHeaders;
   body: ResponseBody;
+  /** Route template for metrics and logs (healthz, static, proxy, not_found…); never a raw path. */
+  route?: string;
+  /** Origin timing when proxied: ms until the origin's response headers arrived. */
+  upstreamMs?: number;
 }
 
 /** What the listener reports once an exchange is over (response fully sent, or cut). */
@@ -70,8 +74,8 @@ export interface Core {
   /** Per-protocol transport connection accounting (TCP connections for h1/h2, QUIC connections for h3). */
   connectionOpened(protocol: Protocol): void;
   connectionClosed(protocol: Protocol): void;
-  /** Extra headers every response on a TLS listener carries (Alt-Svc while ready, HSTS); may change over time. */
-  tlsResponseHeaders(): ResponseHeaders;
+  /** Whether new exchanges should be told the server is going away (HTTP/1.1 Connection: close). */
+  draining(): boolean;
 }
 
 /** Every listener has this shape; the shutdown coordinator drives it. */

@@ -1,0 +1,88 @@
+// The core: one `handle(request) → response` for every listener. It routes internal endpoints, CORS
+// preflights, static files and the proxy, and adds the headers every response carries. Protocol
+// differences stay in the listeners; the only protocol-aware decision here is Alt-Svc, which RFC 7838
+// makes a property of the origin's TLS responses.
+import type { Core, CoreRequest, CoreResponse, ExchangeEnd, Protocol } from './contract.js';
+import type { Config } from './config/options.js';
+import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
+import { internalRoute, serveInternal } from './internal-endpoints.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Observer } from './observer.js';
+import { textResponse } from './responses.js';
+
+export interface CoreParts {
+  config: Config;
+  lifecycle: Lifecycle;
+  observer: Observer;
+  staticFiles: StaticHandler;
+  proxy?: ProxyHandler | undefined;
+  cors?: CorsPolicy | undefined;
+  /** false for the main listeners when RWS_CONFIG_ADMIN_PORT moves the internal endpoints away. */
+  serveInternalEndpoints: boolean;
+  /** true for the admin listener: nothing but the internal endpoints. */
+  adminOnly?: boolean;
+}
+
+export function createCore(parts: CoreParts): Core {
+  const { config, lifecycle, observer, staticFiles, proxy, cors } = parts;
+  const altSvc = config.h3 ? `h3=":${config.altSvcPort ?? config.tlsPort}"; ma=${config.altSvcMaxAge}` : undefined;
+  const hsts = config.hsts.toLowerCase() === 'off' ? undefined : config.hsts;
+
+  async function route(req: CoreRequest): Promise<CoreResponse> {
+    const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
+    if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
+    if (parts.adminOnly) return textResponse(404, 'not found', 'not_found');
+    if (tooLarge(req)) return textResponse(413, 'request body too large', 'too_large', { connection: 'close' });
+    const preflight = cors?.preflight(req);
+    if (preflight) return preflight;
+    const file = await staticFiles.serve(req);
+    if (file !== null) return file;
+    if (proxy !== undefined) return proxy.forward(req);
+    return staticFiles.notFound(req);
+  }
+
+  function tooLarge(req: CoreRequest): boolean {
+    const cl = req.headers['content-length'];
+    return typeof cl === 'string' && Number(cl) > config.maxBodySize;
+  }
+
+  // Headers every response carries; Alt-Svc only on TLS over TCP, and not once draining (a leaving pod
+  // must not invite clients to open new QUIC connections to it).
+  function decorate(req: CoreRequest, res: CoreResponse): CoreResponse {
+    const h = res.headers;
+    h['x-content-type-options'] = 'nosniff';
+    h['referrer-policy'] = config.referrerPolicy;
+    if (req.scheme === 'https') {
+      if (hsts !== undefined) h['strict-transport-security'] = hsts;
+      if (altSvc !== undefined && req.protocol !== 'h3' && !lifecycle.isDraining()) h['alt-svc'] = altSvc;
+    }
+    cors?.apply(req, res);
+    return res;
+  }
+
+  return {
+    async handle(req) {
+      observer.requestStarted(req.protocol);
+      let res: CoreResponse;
+      try {
+        res = await route(req);
+      } catch (e) {
+        observer.event('error', 'request failed', { err: String((e as Error)?.stack ?? e), path: req.path });
+        res = textResponse(500, 'internal server error', 'error');
+      }
+      return decorate(req, res);
+    },
+    finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number) {
+      observer.requestFinished(req, res, end, performance.now() - startedAt);
+    },
+    connectionOpened(protocol: Protocol) {
+      observer.connectionOpened(protocol);
+    },
+    connectionClosed(protocol: Protocol) {
+      observer.connectionClosed(protocol);
+    },
+    draining() {
+      return lifecycle.isDraining();
+    },
+  };
+}

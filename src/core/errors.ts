@@ -1,0 +1,58 @@
+// Coded errors of the core, in one file (as fastify's lib/errors.js and undici's lib/core/errors.js do):
+// every error the server raises on purpose has a stable code that tests and operators can match on.
+
+export class RwsError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RwsError';
+    this.code = code;
+  }
+}
+
+/** Invalid configuration: the process exits 2 before binding anything. */
+export class ConfigError extends RwsError {
+  readonly variable: string;
+  constructor(variable: string, value: string, reason: string) {
+    super('RWS_ERR_CONFIG', `${variable}=${JSON.stringify(value)}: ${reason}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/** The origin could not be reached or failed mid-response (→ 502). */
+export class UpstreamError extends RwsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('RWS_ERR_UPSTREAM', message, options);
+    this.name = 'UpstreamError';
+  }
+}
+
+/** The origin did not answer within RWS_CONFIG_UPSTREAM_TIMEOUT_MS (→ 504). */
+export class UpstreamTimeoutError extends RwsError {
+  constructor(timeoutMs: number) {
+    super('RWS_ERR_UPSTREAM_TIMEOUT', `origin did not answer within ${timeoutMs} ms`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/** A listener could not bind its address (exit 1). */
+export class BindError extends RwsError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('RWS_ERR_BIND', `cannot listen on ${what}`, options);
+    this.name = 'BindError';
+  }
+}
+
+/** Process exit codes, documented in the README. */
+export const ExitCode = {
+  ok: 0,
+  /** Startup failure other than configuration (bind failed, …) or an uncaught exception. */
+  failure: 1,
+  /** Invalid configuration. */
+  config: 2,
+  /** Drain deadline passed with requests still in flight; they were cut. */
+  drainTimeout: 3,
+  /** A second SIGTERM/SIGINT arrived while draining. */
+  forced: 130,
+} as const;

@@ -1,0 +1,65 @@
+// Plain HTTP/1.1 listener on node:http: a thin translator into the core. Timeouts and limits are
+// tightened for a public edge (slow-loris: headersTimeout; bounded header size; idle keep-alive).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Core, Listener } from '../core/contract.js';
+import { ConnectionTracker } from '../node-http/connection-tracker.js';
+import { serveExchange } from '../node-http/serve-exchange.js';
+import { clientError } from '../node-http/client-error.js';
+import { listenOn } from '../node-http/listen-on.js';
+
+export interface H1Options {
+  name: string;
+  host: string;
+  port: number;
+  maxHeaderSize: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export function createH1Listener(core: Core, o: H1Options): Listener {
+  const tracker = new ConnectionTracker();
+  const server: Server = createServer(
+    {
+      maxHeaderSize: o.maxHeaderSize,
+      headersTimeout: o.headersTimeoutMs,
+      requestTimeout: o.requestTimeoutMs,
+      keepAliveTimeout: o.keepAliveTimeoutMs,
+      noDelay: true,
+      // Checks headersTimeout/requestTimeout this often (node's default is 30 s, too coarse for slow-loris).
+      connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket;
+      serveExchange(core, req, res, 'h1', 'http', {
+        started: () => tracker.requestStarted(socket),
+        ended: () => tracker.requestEnded(socket),
+      });
+    },
+  );
+  server.timeout = o.idleTimeoutMs;
+  server.on('connection', (socket: Socket) => {
+    tracker.add(socket);
+    core.connectionOpened('h1');
+    socket.once('close', () => core.connectionClosed('h1'));
+  });
+  // Malformed requests get node's 400/431 and the socket is closed; never an uncaught error.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+
+  return {
+    name: o.name,
+    listen: () => listenOn(server, o.host, o.port),
+    async drain(deadline) {
+      server.close();
+      tracker.startDrain();
+      await tracker.idle(deadline);
+    },
+    async close() {
+      server.close();
+      return tracker.destroyAll();
+    },
+    inflight: () => tracker.inflight,
+  };
+}

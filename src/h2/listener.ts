@@ -1,0 +1,103 @@
+// TLS listener: HTTP/2 and HTTP/1.1 by ALPN on one port, through http2.createSecureServer with
+// allowHTTP1. A thin translator into the core, like src/h1. HTTP/2 sessions drain with a two-phase
+// GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
+import { constants, createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Core, Listener } from '../core/contract.js';
+import { clientError } from '../node-http/client-error.js';
+import { ConnectionTracker } from '../node-http/connection-tracker.js';
+import { listenOn } from '../node-http/listen-on.js';
+import { serveExchange } from '../node-http/serve-exchange.js';
+import { SessionTracker } from './session-tracker.js';
+
+export interface H2Options {
+  name: string;
+  host: string;
+  port: number;
+  cert: Buffer;
+  key: Buffer;
+  maxHeaderSize: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConcurrentStreams: number;
+}
+
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse | Http2ServerResponse;
+
+export function createH2Listener(core: Core, o: H2Options): Listener {
+  const h1 = new ConnectionTracker();
+  const sessions = new SessionTracker();
+  const server: Http2SecureServer = createSecureServer({
+    cert: o.cert,
+    key: o.key,
+    allowHTTP1: true,
+    minVersion: 'TLSv1.2',
+    settings: {
+      maxConcurrentStreams: o.maxConcurrentStreams,
+      maxHeaderListSize: o.maxHeaderSize,
+      // 1 MiB stream windows: fast uploads without letting one session pin much memory.
+      initialWindowSize: 1024 * 1024,
+    },
+    maxHeaderListPairs: 256,
+    // nghttp2's per-session memory cap in MB; beyond it new streams are refused (ENHANCE_YOUR_CALM).
+    maxSessionMemory: 16,
+    // Rapid reset (CVE-2023-44487) and invalid-frame floods: node closes sessions past these counts.
+    maxSessionInvalidFrames: 100,
+    maxSessionRejectedStreams: 100,
+    unknownProtocolTimeout: o.headersTimeoutMs,
+  });
+  // HTTP/1.1-over-TLS connections are served by node's http1 machinery, which reads these from the server.
+  Object.assign(server, {
+    headersTimeout: o.headersTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    keepAliveTimeout: o.keepAliveTimeoutMs,
+    maxHeaderSize: o.maxHeaderSize,
+  });
+  server.setTimeout(o.idleTimeoutMs);
+  server.on('request', (req: AnyRequest, res: AnyResponse) => {
+    if (req.httpVersionMajor === 2) {
+      const session = (req as Http2ServerRequest).stream.session as ServerHttp2Session;
+      serveExchange(core, req, res, 'h2', 'https', {
+        started: () => sessions.streamStarted(session),
+        ended: () => sessions.streamEnded(session),
+      });
+    } else {
+      const socket = req.socket as Socket;
+      serveExchange(core, req, res, 'h1', 'https', {
+        started: () => h1.requestStarted(socket),
+        ended: () => h1.requestEnded(socket),
+      });
+    }
+  });
+  server.on('secureConnection', (socket: TLSSocket) => {
+    const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';
+    if (protocol === 'h1') h1.add(socket);
+    core.connectionOpened(protocol);
+    socket.once('close', () => core.connectionClosed(protocol));
+  });
+  server.on('session', (session: ServerHttp2Session) => sessions.add(session));
+  server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  server.on('tlsClientError', () => {}); // failed handshakes (scanners, wrong SNI) are routine on an edge
+
+  return {
+    name: o.name,
+    listen: () => listenOn(server, o.host, o.port),
+    async drain(deadline) {
+      server.close();
+      h1.startDrain();
+      sessions.startDrain(deadline);
+      await Promise.all([h1.idle(deadline), sessions.idle(deadline)]);
+    },
+    async close() {
+      server.close();
+      return h1.destroyAll() + sessions.destroyAll(constants.NGHTTP2_CANCEL);
+    },
+    inflight: () => h1.inflight + sessions.inflight,
+  };
+}

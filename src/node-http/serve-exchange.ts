@@ -1,0 +1,40 @@
+// One exchange on node's HTTP stack: translate, call the core, write the answer. Used by src/h1 and by
+// src/h2 (HTTP/2 and HTTP/1.1 over TLS).
+import type { Core, Protocol } from '../core/contract.js';
+import { NodeCoreRequest, type NodeRequest } from './node-request.js';
+import { writeResponse, type NodeResponse } from './write-response.js';
+
+export interface ExchangeCounter {
+  started(): void;
+  ended(): void;
+}
+
+export function serveExchange(
+  core: Core,
+  raw: NodeRequest,
+  res: NodeResponse,
+  protocol: Protocol,
+  scheme: 'http' | 'https',
+  counter: ExchangeCounter,
+): void {
+  const startedAt = performance.now();
+  counter.started();
+  const req = new NodeCoreRequest(raw, protocol, scheme);
+  core.handle(req).then(
+    (out) => {
+      if (res.destroyed || res.headersSent) {
+        // The client left while the core was working: nothing to write, but the exchange still ends once.
+        core.finish(req, out, { bytesSent: 0, bytesReceived: 0, aborted: true }, startedAt);
+        req.markAborted();
+        counter.ended();
+        return;
+      }
+      writeResponse(core, req, res, out, startedAt, () => counter.ended());
+    },
+    // handle() turns every error into a 500; reaching this means a bug in the core itself.
+    () => {
+      res.destroy();
+      counter.ended();
+    },
+  );
+}

@@ -1,0 +1,73 @@
+// Writes a CoreResponse to node's response objects with backpressure, counts the bytes sent, and reports
+// the end of the exchange to the core exactly once.
+import { createReadStream } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+import type { Readable } from 'node:stream';
+import type { Core, CoreResponse } from '../core/contract.js';
+import type { NodeCoreRequest } from './node-request.js';
+
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+export function writeResponse(
+  core: Core,
+  req: NodeCoreRequest,
+  res: NodeResponse,
+  out: CoreResponse,
+  startedAt: number,
+  onDone: () => void,
+): void {
+  let sent = 0;
+  let reported = false;
+  const report = (): void => {
+    if (reported) return;
+    reported = true;
+    const aborted = !res.writableFinished;
+    if (aborted) req.markAborted();
+    core.finish(req, out, { bytesSent: sent, bytesReceived: bytesReceived(req), aborted }, startedAt);
+    onDone();
+  };
+  res.once('close', report);
+  if (req.protocol === 'h1' && core.draining()) (res as ServerResponse).shouldKeepAlive = false;
+  (res as ServerResponse).writeHead(out.status, out.headers as Record<string, string | number | string[]>);
+  const body = out.body;
+  switch (body.kind) {
+    case 'empty':
+      res.end();
+      return;
+    case 'bytes':
+      sent = body.data.byteLength;
+      res.end(body.data);
+      return;
+    case 'file': {
+      if (body.end <= body.start) {
+        res.end();
+        return;
+      }
+      const stream = createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: 64 * 1024 });
+      pipeCounted(stream, res, (n) => (sent += n));
+      return;
+    }
+    case 'stream':
+      pipeCounted(body.stream, res, (n) => (sent += n));
+      return;
+  }
+}
+
+// stream.pipe() keeps backpressure; errors on either side destroy the other, so neither a failed file
+// read nor a vanished client leaves a half-open stream behind.
+function pipeCounted(src: Readable, res: NodeResponse, count: (n: number) => void): void {
+  src.on('data', (chunk: Buffer) => count(chunk.length));
+  src.on('error', () => res.destroy());
+  res.once('close', () => {
+    if (!src.destroyed) src.destroy();
+  });
+  src.pipe(res as NodeJS.WritableStream);
+}
+
+function bytesReceived(req: NodeCoreRequest): number {
+  const body = req.body as (Readable & { bytesRead?: number }) | null;
+  if (body === null) return 0;
+  const cl = req.headers['content-length'];
+  return typeof cl === 'string' && body.readableEnded ? Number(cl) : 0;
+}

@@ -1,0 +1,73 @@
+// Assembles the server from a Config: the core, the listeners and the shutdown coordinator. main.ts adds
+// the process concerns (arguments, signals, exit codes); tests start servers through here or main.
+import type { Config } from './core/config/options.js';
+import type { Listener } from './core/contract.js';
+import { createCore } from './core/app.js';
+import { Lifecycle } from './core/lifecycle.js';
+import { createObserver } from './core/observability/index.js';
+import type { Observer } from './core/observer.js';
+import { ShutdownCoordinator } from './core/shutdown.js';
+import { createStaticHandler } from './core/static/index.js';
+import { createH1Listener } from './h1/listener.js';
+import { createH2Listener } from './h2/listener.js';
+
+export interface Server {
+  readonly lifecycle: Lifecycle;
+  readonly observer: Observer;
+  readonly shutdown: ShutdownCoordinator;
+  /** Bound ports by listener name (h1, tls, h3, admin). */
+  readonly ports: Record<string, number>;
+  start(): Promise<void>;
+}
+
+export function createServer(config: Config): Server {
+  const lifecycle = new Lifecycle();
+  const observer = createObserver(config);
+  const staticFiles = createStaticHandler(config);
+  const internalOnMain = config.adminPort === undefined;
+  const core = createCore({ config, lifecycle, observer, staticFiles, serveInternalEndpoints: internalOnMain });
+  const limits = {
+    host: config.ip,
+    maxHeaderSize: config.maxHeaderSize,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+  };
+  const listeners: Listener[] = [createH1Listener(core, { ...limits, name: 'h1', port: config.port })];
+  if (config.tls) {
+    listeners.push(
+      createH2Listener(core, {
+        ...limits,
+        name: 'tls',
+        port: config.tlsPort,
+        cert: config.tlsCert!,
+        key: config.tlsKey!,
+        maxConcurrentStreams: config.maxConcurrentStreams,
+      }),
+    );
+  }
+  if (config.adminPort !== undefined) {
+    const admin = createCore({ config, lifecycle, observer, staticFiles, serveInternalEndpoints: true, adminOnly: true });
+    listeners.push(createH1Listener(admin, { ...limits, name: 'admin', port: config.adminPort }));
+  }
+  const shutdown = new ShutdownCoordinator(lifecycle, observer, listeners, config);
+  const ports: Record<string, number> = {};
+  return {
+    lifecycle,
+    observer,
+    shutdown,
+    ports,
+    async start() {
+      if (config.tls && config.devCerts) {
+        observer.event('warn', 'using the DEVELOPMENT certificate from certs-dev/ (set RWS_CONFIG_TLS_CERT_FILE and RWS_CONFIG_TLS_KEY_FILE in production)');
+      }
+      for (const l of listeners) {
+        ports[l.name] = await l.listen();
+        observer.event('info', 'listening', { listener: l.name, address: config.ip, port: ports[l.name] });
+      }
+      lifecycle.advance('ready');
+      observer.event('info', 'ready', { ports });
+    },
+  };
+}
