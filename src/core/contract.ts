@@ -25,6 +25,8 @@ export interface CoreRequest {
   readonly protocol: Protocol;
   /** Aborts when the client goes away (socket closed, RST_STREAM, QUIC RESET_STREAM/STOP_SENDING). */
   readonly signal: AbortSignal;
+  /** Set by the core when it accepts the request: the validated incoming X-Request-Id or a new one. */
+  requestId?: string;
 }
 
 /** A byte range of a file on disk, end exclusive. The listener streams it with backpressure. */

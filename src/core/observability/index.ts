@@ -10,7 +10,12 @@ export function createObserver(_config: Config): Observer {
     connectionOpened() {},
     connectionClosed() {},
     event(level, msg, fields) {
-      process.stdout.write(`${new Date().toISOString()} ${level} ${msg} ${fields ? JSON.stringify(fields) : ''}\n`);
+      const time = new Date().toISOString();
+      process.stdout.write(
+        _config.logFormat === 'json'
+          ? JSON.stringify({ time, level, msg, ...fields }) + '\n'
+          : `${time} ${level} ${msg} ${fields ? JSON.stringify(fields) : ''}\n`,
+      );
     },
     async metrics() {
       return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' };
