@@ -27,7 +27,7 @@ function flagsToEnv(argv: readonly string[]): Map<string, string> {
       const near = closest(flag, [...byFlag.keys()]);
       throw new ConfigError(flag, arg, `unknown flag${near ? ` (did you mean ${near}?)` : ''}; see --help`);
     }
-    let value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    const value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) throw new ConfigError(env, '', `${flag} needs a value`);
     out.set(env, value);
   }
