@@ -1,0 +1,148 @@
+// npm run bench: rws-edge side by side with bare node:http / node:http2 and with Caddy (Debian), over
+// HTTP/1.1 (wrk), HTTP/2 (h2load) and HTTP/3 (h3load), alternating targets within each round, and the
+// cost of access logging. Writes medians and ratios to bench/RESULTS.md.
+//   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clients } from '../test/support/clients.js';
+import { packageRoot } from '../src/core/package-root.js';
+import { cpuTicks, rssMiB, startBare, startCaddy, startRws, waitForPort, type Proc } from './processes.js';
+import { h2load, h3load, wrk, type LoadResult } from './tools.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const only = new Set((process.env.BENCH_ONLY ?? 'h1,h2,h3').split(','));
+const tmp = mkdtempSync(join(tmpdir(), 'rws-bench-'));
+const tools = clients();
+
+const port = { rwsH1: 18101, rwsTls: 18102, quietH1: 18103, quietTls: 18104, bareH1: 18105, bareH2: 18106, caddyH1: 18107, caddyTls: 18108 };
+
+interface Target {
+  group: 'h1' | 'h2' | 'h3';
+  name: string;
+  proc: () => Proc;
+  load: () => Promise<LoadResult>;
+}
+
+interface Sample extends LoadResult {
+  cpuUsPerReq: number;
+  rss: number;
+}
+
+async function main(): Promise<void> {
+  const procs = {
+    rws: startRws(port.rwsH1, port.rwsTls),
+    quiet: startRws(port.quietH1, port.quietTls, { RWS_CONFIG_ACCESS_LOG: 'off', RWS_CONFIG_H3: 'on' }),
+    bareH1: startBare('bare-h1', port.bareH1),
+    bareH2: startBare('bare-h2', port.bareH2),
+    caddy: startCaddy(tools.caddy, port.caddyH1, port.caddyTls),
+  };
+  try {
+    await Promise.all([
+      waitForPort(port.rwsH1, false), waitForPort(port.quietH1, false), waitForPort(port.bareH1, false),
+      waitForPort(port.bareH2, true), waitForPort(port.caddyH1, false), waitForPort(port.caddyTls, true),
+    ]);
+    const targets = buildTargets(procs);
+    const samples = new Map<string, Sample[]>();
+    for (let r = 1; r <= rounds; r++) {
+      for (const t of targets) {
+        if (!only.has(t.group)) continue;
+        const s = await measure(t);
+        const key = `${t.group}|${t.name}`;
+        samples.set(key, [...(samples.get(key) ?? []), s]);
+        process.stdout.write(`round ${r} ${t.group} ${t.name}: ${s.rps.toFixed(0)} req/s p50 ${s.p50ms.toFixed(2)} ms p99 ${s.p99ms.toFixed(2)} ms cpu ${s.cpuUsPerReq.toFixed(1)} µs/req rss ${s.rss.toFixed(0)} MiB errors ${s.errors}\n`);
+        await sleep(500);
+      }
+    }
+    writeResults(samples);
+  } finally {
+    for (const p of Object.values(procs)) await p.stop();
+  }
+}
+
+function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'caddy', Proc>): Target[] {
+  const c = 50;
+  const w = (url: string) => () => wrk(tools.wrk, url, seconds, c);
+  const h2 = (url: string) => () => h2load(tools.h2load, url, seconds, c, 10, join(tmp, 'h2load.log'));
+  const h3 = (url: string, conns: number, streams: number) => () => h3load(tools.h3load, url, seconds, conns, streams);
+  const rws = `127.0.0.1:${port.rwsH1}`;
+  const rwsTls = `https://127.0.0.1:${port.rwsTls}`;
+  const caddyTls = `https://127.0.0.1:${port.caddyTls}`;
+  return [
+    { group: 'h1', name: 'bare node:http /', proc: () => p.bareH1, load: w(`http://127.0.0.1:${port.bareH1}/`) },
+    { group: 'h1', name: 'rws /healthz', proc: () => p.rws, load: w(`http://${rws}/healthz`) },
+    { group: 'h1', name: 'rws /healthz (access log off)', proc: () => p.quiet, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
+    { group: 'h1', name: 'rws /index.html', proc: () => p.rws, load: w(`http://${rws}/index.html`) },
+    { group: 'h1', name: 'caddy /index.html', proc: () => p.caddy, load: w(`http://127.0.0.1:${port.caddyH1}/index.html`) },
+    { group: 'h2', name: 'bare node:http2 /', proc: () => p.bareH2, load: h2(`https://127.0.0.1:${port.bareH2}/`) },
+    { group: 'h2', name: 'rws /healthz', proc: () => p.rws, load: h2(`${rwsTls}/healthz`) },
+    { group: 'h2', name: 'rws /index.html', proc: () => p.rws, load: h2(`${rwsTls}/index.html`) },
+    { group: 'h2', name: 'caddy /index.html', proc: () => p.caddy, load: h2(`${caddyTls}/index.html`) },
+    { group: 'h3', name: 'rws /index.html c10 m10', proc: () => p.rws, load: h3(`${rwsTls}/index.html`, 10, 10) },
+    { group: 'h3', name: 'caddy /index.html c10 m10', proc: () => p.caddy, load: h3(`${caddyTls}/index.html`, 10, 10) },
+    { group: 'h3', name: 'rws /index.html (access log off) c10 m10', proc: () => p.quiet, load: h3(`https://127.0.0.1:${port.quietTls}/index.html`, 10, 10) },
+    { group: 'h3', name: 'rws /index.html c1 m1', proc: () => p.rws, load: h3(`${rwsTls}/index.html`, 1, 1) },
+    { group: 'h3', name: 'caddy /index.html c1 m1', proc: () => p.caddy, load: h3(`${caddyTls}/index.html`, 1, 1) },
+  ];
+}
+
+async function measure(t: Target): Promise<Sample> {
+  const pid = t.proc().child.pid!;
+  const before = cpuTicks(pid);
+  const r = await t.load();
+  const ticks = cpuTicks(pid) - before;
+  return { ...r, cpuUsPerReq: r.requests ? (ticks * 10_000) / r.requests : 0, rss: rssMiB(pid) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+function writeResults(samples: Map<string, Sample[]>): void {
+  const med = (key: string, f: keyof Sample): number | undefined => {
+    const xs = samples.get(key);
+    return xs ? median(xs.map((x) => x[f])) : undefined;
+  };
+  const ratio = (a: string, b: string): string => {
+    const x = med(a, 'rps');
+    const y = med(b, 'rps');
+    return x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}×` : 'n/a';
+  };
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${rounds} rounds of ${seconds} s per target, targets alternating within each round; medians. Servers and clients share the machine; every server is one process on 127.0.0.1. rws runs with access logging (JSON, to /dev/null) and metrics on unless noted.`,
+    '',
+    'Clients: HTTP/1.1 `wrk -t1 -c50`; HTTP/2 `h2load -t1 -c50 -m10`; HTTP/3 `h3load` (quic-go) at `-c10 -m10` and `-c1 -m1`. Caddy from Debian, bound to 127.0.0.1, same file (`public/index.html`) and certificate.',
+    '',
+    '| protocol | target | req/s | p50 ms | p99 ms | server CPU µs/req | RSS MiB | errors |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [key, xs] of samples) {
+    const [group, name] = key.split('|');
+    lines.push(`| ${group} | ${name} | ${med(key, 'rps')!.toFixed(0)} | ${med(key, 'p50ms')!.toFixed(2)} | ${med(key, 'p99ms')!.toFixed(2)} | ${med(key, 'cpuUsPerReq')!.toFixed(1)} | ${med(key, 'rss')!.toFixed(0)} | ${xs.reduce((a, x) => a + x.errors, 0)} |`);
+  }
+  lines.push(
+    '',
+    '## Ratios (req/s)',
+    '',
+    '| comparison | ratio | target |',
+    '|---|---|---|',
+    `| h1: rws /healthz ÷ bare node:http | ${ratio('h1|rws /healthz', 'h1|bare node:http /')} | ≥ 0.8× |`,
+    `| h2: rws /healthz ÷ bare node:http2 | ${ratio('h2|rws /healthz', 'h2|bare node:http2 /')} | ≥ 0.8× |`,
+    `| h1: rws ÷ caddy, static file | ${ratio('h1|rws /index.html', 'h1|caddy /index.html')} | |`,
+    `| h2: rws ÷ caddy, static file | ${ratio('h2|rws /index.html', 'h2|caddy /index.html')} | |`,
+    `| h3: rws ÷ caddy, c10 m10 | ${ratio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} | ≥ 1.3× |`,
+    `| h3: rws ÷ caddy, c1 m1 | ${ratio('h3|rws /index.html c1 m1', 'h3|caddy /index.html c1 m1')} | |`,
+    `| h1: access log on ÷ off | ${ratio('h1|rws /healthz', 'h1|rws /healthz (access log off)')} | ≥ 0.85× |`,
+    `| h3: access log on ÷ off | ${ratio('h3|rws /index.html c10 m10', 'h3|rws /index.html (access log off) c10 m10')} | ≥ 0.85× |`,
+    '',
+  );
+  writeFileSync(join(packageRoot, 'bench', 'RESULTS.md'), lines.join('\n'));
+  process.stdout.write(`\nwrote bench/RESULTS.md\n`);
+}
+
+await main();
