@@ -8,6 +8,7 @@ import { createObserver } from './core/observability/index.js';
 import type { Observer } from './core/observer.js';
 import { ShutdownCoordinator } from './core/shutdown.js';
 import { createStaticHandler } from './core/static/index.js';
+import { createCors } from './core/cors.js';
 import { createH1Listener } from './h1/listener.js';
 import { createH2Listener } from './h2/listener.js';
 
@@ -25,7 +26,8 @@ export function createServer(config: Config): Server {
   const observer = createObserver(config);
   const staticFiles = createStaticHandler(config);
   const internalOnMain = config.adminPort === undefined;
-  const core = createCore({ config, lifecycle, observer, staticFiles, serveInternalEndpoints: internalOnMain });
+  const cors = createCors(config);
+  const core = createCore({ config, lifecycle, observer, staticFiles, cors, serveInternalEndpoints: internalOnMain });
   const limits = {
     host: config.ip,
     maxHeaderSize: config.maxHeaderSize,

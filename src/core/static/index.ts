@@ -1,15 +1,51 @@
-// PLACEHOLDER until the static-file work lands: nothing is served, every path is 404.
+// Static files from RWS_CONFIG_ROOT: GET and HEAD, validators and conditional requests, ranges, content
+// coding (precompressed siblings and on-the-fly brotli/gzip), directory indexes, clean URLs and the
+// root's 404.html. See request-path.ts for what may be asked, file-lookup.ts for how a path maps to a
+// file, file-response.ts for how the answer is built.
+import { realpathSync } from 'node:fs';
 import type { Config } from '../config/options.js';
+import type { CoreRequest, CoreResponse } from '../contract.js';
 import type { StaticHandler } from '../handlers.js';
 import { textResponse } from '../responses.js';
+import { FileLookup } from './file-lookup.js';
+import { type FileResponseOptions, fileResponse } from './file-response.js';
+import { notFoundResponse } from './not-found.js';
+import { parseRequestPath } from './request-path.js';
 
-export function createStaticHandler(_config: Config): StaticHandler {
+// Metadata memo: a changed, added or removed file is seen at most this late (see ttl-cache.ts).
+const METADATA_TTL_MS = 1000;
+const METADATA_MAX_ENTRIES = 10_000;
+const COMPRESS_MIN_BYTES = 1024;
+const COMPRESS_MAX_BYTES = 8 * 1024 * 1024;
+
+export function createStaticHandler(config: Config): StaticHandler {
+  // Resolved once: every file's realpath is compared against it (symlink escapes).
+  const files = new FileLookup({ root: realpathSync(config.root), ttlMs: METADATA_TTL_MS, maxEntries: METADATA_MAX_ENTRIES });
+  const options: FileResponseOptions = {
+    cacheControl: config.cacheControl,
+    compress: config.compression,
+    minSize: COMPRESS_MIN_BYTES,
+    maxSize: COMPRESS_MAX_BYTES,
+  };
+  const allow = config.corsAllowOrigins === undefined ? 'GET, HEAD' : 'GET, HEAD, OPTIONS';
+
   return {
-    async serve() {
-      return null;
+    async serve(req: CoreRequest): Promise<CoreResponse | null> {
+      const target = parseRequestPath(req.path);
+      if (target.kind === 'bad') return textResponse(400, 'bad request', 'bad_request');
+      if (target.kind === 'none') return null;
+      const found = await files.lookup(target.rel, target.dir);
+      if (found.kind === 'none') return null;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return textResponse(405, 'method not allowed', 'static', { allow });
+      }
+      if (found.kind === 'redirect') {
+        // As nginx: a directory asked for without its slash moves there, so relative links in its
+        // index resolve against the directory. The Location is built from the validated path only.
+        return { status: 301, headers: { location: target.raw + '/' + target.query, 'content-length': 0 }, body: { kind: 'empty' }, route: 'redirect' };
+      }
+      return fileResponse(req, found.file, options);
     },
-    async notFound() {
-      return textResponse(404, 'not found', 'not_found');
-    },
+    notFound: (req) => notFoundResponse(req, files),
   };
 }

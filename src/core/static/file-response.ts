@@ -1,0 +1,82 @@
+// The response for a static file found for a GET or HEAD: content coding, validators, preconditions,
+// ranges and the body, in the order RFC 9110 evaluates them (§13.2.2: preconditions before Range).
+import type { CoreRequest, CoreResponse, ResponseBody, ResponseHeaders } from '../contract.js';
+import { compressedStream } from './compress.js';
+import { type EncodingPolicy, type Selected, selectEncoding } from './encoding.js';
+import { multipartBody } from './multipart.js';
+import { evaluatePreconditions, ifRangeAllows } from './preconditions.js';
+import { planRanges } from './ranges.js';
+import type { StaticFile } from './representation.js';
+
+export interface FileResponseOptions extends EncodingPolicy {
+  readonly cacheControl: string;
+}
+
+const EMPTY: ResponseBody = { kind: 'empty' };
+const route = 'static';
+
+export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponseOptions): CoreResponse {
+  const range = req.method === 'GET' ? req.headers.range : undefined;
+  const rangeAsked = typeof range === 'string';
+  const sel = selectEncoding(file, req.headers, o, rangeAsked);
+  const stored = sel.stored;
+  const headers: ResponseHeaders = {
+    'content-type': file.contentType,
+    etag: sel.etag,
+    'last-modified': stored.lastModified,
+    'cache-control': o.cacheControl,
+  };
+  if (file.compressible) headers.vary = 'Accept-Encoding';
+  const cond = evaluatePreconditions(req.headers, { etag: sel.etag, mtimeSec: stored.mtimeSec });
+  if (cond === 'not-modified') return { status: 304, headers, body: EMPTY, route };
+  if (cond === 'failed') return { status: 412, headers: { 'content-length': 0 }, body: EMPTY, route };
+  if (sel.coding !== undefined) headers['content-encoding'] = sel.coding;
+  if (sel.onTheFly) return compressedResponse(req, sel, headers);
+  headers['accept-ranges'] = 'bytes';
+  if (rangeAsked && ifRangeAllows(req.headers, { etag: sel.etag, mtimeSec: stored.mtimeSec })) {
+    const ranged = rangeResponse(req, file, sel, range, headers);
+    if (ranged !== undefined) return ranged;
+  }
+  headers['content-length'] = stored.size;
+  return { status: 200, headers, body: bodyOf(req, stored.path, 0, stored.size), route };
+}
+
+function compressedResponse(req: CoreRequest, sel: Selected, headers: ResponseHeaders): CoreResponse {
+  // No Content-Length: the compressed size is known only at the end; the listeners stream it chunked
+  // (HTTP/1.1) or as DATA frames ending the stream (HTTP/2, HTTP/3).
+  const body: ResponseBody =
+    req.method === 'HEAD' ? EMPTY : { kind: 'stream', stream: compressedStream(sel.stored.path, sel.stored.size, sel.coding!) };
+  return { status: 200, headers, body, route };
+}
+
+/** 206 or 416 when the Range applies (GET only); undefined to send the whole representation. */
+function rangeResponse(
+  req: CoreRequest,
+  file: StaticFile,
+  sel: Selected,
+  range: string,
+  headers: ResponseHeaders,
+): CoreResponse | undefined {
+  const { path, size } = sel.stored;
+  const plan = planRanges(size, range);
+  if (plan.kind === 'full') return undefined;
+  if (plan.kind === 'unsatisfiable') {
+    // §15.5.17: 416 says how long the representation is.
+    return { status: 416, headers: { 'content-range': `bytes */${size}`, 'content-length': 0 }, body: EMPTY, route };
+  }
+  if (plan.ranges.length === 1) {
+    const { start, end } = plan.ranges[0]!;
+    headers['content-range'] = `bytes ${start}-${end}/${size}`;
+    headers['content-length'] = end - start + 1;
+    return { status: 206, headers, body: bodyOf(req, path, start, end + 1), route };
+  }
+  // §14.6: each part carries the type; the whole body is multipart/byteranges.
+  const mp = multipartBody(path, size, file.contentType, plan.ranges);
+  headers['content-type'] = mp.contentType;
+  headers['content-length'] = mp.length;
+  return { status: 206, headers, body: { kind: 'stream', stream: mp.open() }, route };
+}
+
+function bodyOf(req: CoreRequest, path: string, start: number, end: number): ResponseBody {
+  return req.method === 'HEAD' ? EMPTY : { kind: 'file', path, start, end };
+}

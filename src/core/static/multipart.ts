@@ -1,0 +1,52 @@
+// A multipart/byteranges body (RFC 9110 §14.6) streamed from the file: part headers interleaved with
+// file reads, pulled one chunk at a time so backpressure from the client reaches the disk reads.
+// Content-Length is known in advance, so the listeners can send it.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+
+export interface MultipartBody {
+  readonly contentType: string;
+  readonly length: number;
+  /** Creates the stream; call once, only when the body is really sent (not for HEAD). */
+  readonly open: () => Readable;
+}
+
+export function multipartBody(
+  path: string,
+  size: number,
+  partType: string,
+  ranges: readonly { start: number; end: number }[],
+): MultipartBody {
+  const boundary = randomUUID();
+  const heads = ranges.map(
+    (r, i) =>
+      Buffer.from(`${i === 0 ? '' : '\r\n'}--${boundary}\r\ncontent-type: ${partType}\r\ncontent-range: bytes ${r.start}-${r.end}/${size}\r\n\r\n`),
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  let length = tail.length;
+  for (let i = 0; i < ranges.length; i++) length += heads[i]!.length + ranges[i]!.end - ranges[i]!.start + 1;
+  return {
+    contentType: `multipart/byteranges; boundary=${boundary}`,
+    length,
+    open: () => Readable.from(parts(path, ranges, heads, tail), { objectMode: false }),
+  };
+}
+
+// Readable.from pulls the generator only when the consumer wants more; destroying the Readable returns
+// the generator, which closes the file stream being iterated.
+async function* parts(
+  path: string,
+  ranges: readonly { start: number; end: number }[],
+  heads: readonly Buffer[],
+  tail: Buffer,
+): AsyncGenerator<Buffer> {
+  for (let i = 0; i < ranges.length; i++) {
+    yield heads[i]!;
+    const r = ranges[i]!;
+    for await (const chunk of createReadStream(path, { start: r.start, end: r.end, highWaterMark: 64 * 1024 })) {
+      yield chunk as Buffer;
+    }
+  }
+  yield tail;
+}
