@@ -4,6 +4,8 @@ import type { Config } from './core/config/options.js';
 import type { Listener } from './core/contract.js';
 import { createCore } from './core/app.js';
 import { Lifecycle } from './core/lifecycle.js';
+import { createProxy } from './core/proxy/index.js';
+import { gateReadinessOnUpstream } from './core/proxy/readiness-gate.js';
 import { createObserver } from './core/observability/index.js';
 import type { Observer } from './core/observer.js';
 import { ShutdownCoordinator } from './core/shutdown.js';
@@ -26,8 +28,10 @@ export function createServer(config: Config): Server {
   const observer = createObserver(config);
   const staticFiles = createStaticHandler(config);
   const internalOnMain = config.adminPort === undefined;
+  // The metrics work can pass `{ onUpstream }` here to count upstream outcomes and durations.
+  const proxy = config.upstream !== undefined ? createProxy(config, observer) : undefined;
   const cors = createCors(config);
-  const core = createCore({ config, lifecycle, observer, staticFiles, cors, serveInternalEndpoints: internalOnMain });
+  const core = createCore({ config, lifecycle, observer, staticFiles, proxy, cors, serveInternalEndpoints: internalOnMain });
   const limits = {
     host: config.ip,
     maxHeaderSize: config.maxHeaderSize,
@@ -54,6 +58,13 @@ export function createServer(config: Config): Server {
     listeners.push(createH1Listener(admin, { ...limits, name: 'admin', port: config.adminPort }));
   }
   const shutdown = new ShutdownCoordinator(lifecycle, observer, listeners, config);
+  let stopGate = (): void => {};
+  if (proxy !== undefined) {
+    shutdown.onStopped(async () => {
+      stopGate();
+      await proxy.close();
+    });
+  }
   const ports: Record<string, number> = {};
   return {
     lifecycle,
@@ -64,6 +75,7 @@ export function createServer(config: Config): Server {
       if (config.tls && config.devCerts) {
         observer.event('warn', 'using the DEVELOPMENT certificate from certs-dev/ (set RWS_CONFIG_TLS_CERT_FILE and RWS_CONFIG_TLS_KEY_FILE in production)');
       }
+      if (proxy !== undefined && config.readyRequiresUpstream) stopGate = gateReadinessOnUpstream(lifecycle, proxy);
       for (const l of listeners) {
         ports[l.name] = await l.listen();
         observer.event('info', 'listening', { listener: l.name, address: config.ip, port: ports[l.name] });

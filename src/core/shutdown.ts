@@ -17,6 +17,7 @@ export class ShutdownCoordinator {
   readonly #listeners: Listener[];
   readonly #config: Pick<Config, 'shutdownDelayMs' | 'drainTimeoutMs'>;
   #running: Promise<number> | undefined;
+  readonly #onStopped: (() => Promise<void>)[] = [];
 
   constructor(lifecycle: Lifecycle, observer: Observer, listeners: Listener[], config: Pick<Config, 'shutdownDelayMs' | 'drainTimeoutMs'>) {
     this.#lifecycle = lifecycle;
@@ -27,6 +28,11 @@ export class ShutdownCoordinator {
 
   get inProgress(): boolean {
     return this.#running !== undefined;
+  }
+
+  /** Registers work for after every listener has closed (e.g. closing the origin connection pool). */
+  onStopped(hook: () => Promise<void>): void {
+    this.#onStopped.push(hook);
   }
 
   /** Runs the drain once; later calls return the same result. Resolves with the process exit code. */
@@ -44,6 +50,9 @@ export class ShutdownCoordinator {
     await Promise.all(this.#listeners.map((l) => l.drain(deadline)));
     let cut = 0;
     for (const l of this.#listeners) cut += await l.close();
+    for (const hook of this.#onStopped) {
+      await hook().catch((e: unknown) => this.#observer.event('warn', 'shutdown step failed', { err: String(e) }));
+    }
     this.#lifecycle.advance('stopped');
     const code = cut > 0 ? ExitCode.drainTimeout : ExitCode.ok;
     this.#observer.event(cut > 0 ? 'error' : 'info', 'drain finished', { reason, drained_ms: Date.now() - started, requests_cut: cut, exit_code: code });

@@ -1,0 +1,29 @@
+// The header section sent to the origin: the client's end-to-end fields, with Host kept, and the fields
+// that tell the origin who asked and how (X-Forwarded-*, Via, X-Request-Id).
+import type { CoreRequest } from '../contract.js';
+import { appendToList, viaEntry } from './forwarded.js';
+import { endToEnd } from './hop-by-hop.js';
+
+// Expect: the listener already answered 100-continue itself (node does), and undici refuses the field.
+// The rest are set below from what this edge knows, never copied from the client.
+const replaced = new Set(['host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'via']);
+
+export type UpstreamHeaders = Record<string, string | string[]>;
+
+/**
+ * Host stays the client's authority (as nginx with `proxy_set_header Host $host`, Envoy and Caddy do):
+ * virtual hosts, redirects and absolute links at the origin keep naming the public host. `fallbackHost`
+ * (the origin's own host) is used only when the client sent none.
+ */
+export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): UpstreamHeaders {
+  const h: UpstreamHeaders = endToEnd(req.headers, replaced);
+  h['host'] = req.authority || fallbackHost;
+  // The edge is the first trusted hop: it appends the peer it saw to whatever list the client sent.
+  if (req.remoteAddress !== '') h['x-forwarded-for'] = appendToList(req.headers['x-forwarded-for'], req.remoteAddress);
+  // Scheme and host are facts this edge observed: a client's own claims are overwritten, not kept.
+  h['x-forwarded-proto'] = req.scheme;
+  if (req.authority !== '') h['x-forwarded-host'] = req.authority;
+  h['via'] = appendToList(req.headers['via'], viaEntry(req.protocol));
+  if (req.requestId !== undefined) h['x-request-id'] = req.requestId;
+  return h;
+}

@@ -1,0 +1,82 @@
+// Shared by the proxy tests: a real origin (node:http on loopback port 0), an rws-edge in front of it
+// with an empty static root (so every path is proxied), and undici clients for HTTP/1.1 and HTTP/2.
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Agent } from 'undici';
+import { startServer, type TestServer } from '../support/start-server.js';
+
+export interface Origin {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOrigin(handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<Origin> {
+  const server = createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as { port: number }).port;
+  return {
+    server,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** rws-edge proxying to `upstream`, with an empty static root. */
+export function startEdge(upstream: string, env: Record<string, string> = {}): Promise<TestServer> {
+  const root = mkdtempSync(join(tmpdir(), 'rws-proxy-'));
+  return startServer({ RWS_CONFIG_UPSTREAM: upstream, RWS_CONFIG_ROOT: root, ...env });
+}
+
+export type Client = { name: 'h1' | 'h2'; base: (s: TestServer) => string; dispatcher: Agent };
+
+/** One undici client per protocol: plain HTTP/1.1 to the h1 port, HTTP/2 (ALPN) to the TLS port. */
+export function clients(): Client[] {
+  return [
+    { name: 'h1', base: (s) => s.h1, dispatcher: new Agent() },
+    { name: 'h2', base: (s) => s.tls, dispatcher: new Agent({ allowH2: true, connect: { rejectUnauthorized: false } }) },
+  ];
+}
+
+export async function closeClients(list: Client[]): Promise<void> {
+  await Promise.all(list.map((c) => c.dispatcher.destroy()));
+}
+
+export async function sha256Of(stream: Readable): Promise<{ hash: string; length: number }> {
+  const h = createHash('sha256');
+  let length = 0;
+  for await (const chunk of stream) {
+    h.update(chunk as Buffer);
+    length += (chunk as Buffer).length;
+  }
+  return { hash: h.digest('hex'), length };
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Resolves once `predicate` holds, polling; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
