@@ -20,12 +20,14 @@ export interface GtlsOptions {
   exitAfterRequest?: boolean;
   /** Kill the client after this long (default 20 s). */
   killAfterMs?: number;
+  /** Give up on the handshake after this long (default '5s'). */
+  handshakeTimeout?: string;
 }
 
 export function gtlsclient(port: number, path = '/', opts: GtlsOptions = {}): Promise<GtlsResult> & { kill(): void } {
   const host = opts.host ?? '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'gtls-'));
-  const args = ['--no-quic-dump', '--no-http-dump', '--handshake-timeout=5s', `--download=${dir}`, ...(opts.args ?? [])];
+  const args = ['--no-quic-dump', '--no-http-dump', `--handshake-timeout=${opts.handshakeTimeout ?? '5s'}`, `--download=${dir}`, ...(opts.args ?? [])];
   if (opts.exitAfterRequest !== false) args.push('--exit-on-all-streams-close');
   const authority = host.includes(':') ? `[${host}]` : host;
   args.push(host, String(port), `https://${authority}:${port}${path}`);

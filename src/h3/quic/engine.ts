@@ -143,6 +143,7 @@ export type QuicDropReason =
   | 'connection_limit' // maxConnections reached
   | 'not_accepting' // stopAccepting() was called
   | 'accept_failed' // quiche refused the Initial
+  | 'invalid_initial' // an Initial quiche could not decrypt: no connection state is kept for it
   | 'rate_limited'; // a stateless reply (Version Negotiation, stateless reset) over its budget
 
 export type QuicEngineEvent =

@@ -26,6 +26,8 @@ export interface ConnectionError {
 }
 
 export interface QuicheStats {
+  /** Packets received and processed (not those dropped undecrypted). */
+  recv: number;
   recvBytes: number;
   sentBytes: number;
 }

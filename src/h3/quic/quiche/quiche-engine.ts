@@ -221,10 +221,14 @@ class QuicheEngine implements QuicEngine, ConnectionHost {
     const aliasKey = clientDcid === null ? '' : cidKey(clientDcid);
     const now = performance.now();
     const conn = new QuicheConn(this, q, ep, rinfo, now + this.r.handshakeTimeoutMs, aliasKey, this.r.inboundOverheadLimit);
+    conn.receive(msg, rinfo, ep);
+    // quiche silently drops what it cannot decrypt; a connection whose first Initial was garbage would
+    // otherwise hold state until the handshake timeout. (Initial keys derive from the DCID, so this stops
+    // noise, not a deliberate flood of valid Initials: Retry does that.)
+    if (q.stats().recv === 0) return this.drop('invalid_initial');
     this.table.add(conn, cidKey(scid));
     if (aliasKey !== '') this.table.add(conn, aliasKey);
     this.handshaking++;
-    conn.receive(msg, rinfo, ep);
     this.markDirty(conn);
   }
 
