@@ -1,13 +1,26 @@
 // What the core reports for observability (metrics and logs). The implementation lives in
 // src/core/observability/ (the only modules that import pino and prom-client); this interface keeps the
-// rest of the core, and the tests, independent of both.
+// rest of the core, and the tests, independent of both. Series and log fields: docs/metrics.md.
 import type { CoreRequest, CoreResponse, ExchangeEnd, Protocol } from './contract.js';
+
+/** How an origin request ended: ok = the origin answered (any status), error = connect/reset/protocol failure. */
+export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'aborted';
+
+/**
+ * QUIC driver events (rws_quic_* series). `label` is the drop reason for packet_dropped and the close
+ * code for connection_closed (e.g. "NO_ERROR", "H3_NO_ERROR", "0x10c"); at most 32 reasons and 64 codes
+ * are kept as distinct label values, the rest count as "other".
+ */
+export type QuicEventName = 'handshake' | 'retry_sent' | 'packet_dropped' | 'connection_closed';
 
 export interface Observer {
   requestStarted(protocol: Protocol): void;
   requestFinished(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): void;
   connectionOpened(protocol: Protocol): void;
   connectionClosed(protocol: Protocol): void;
+  /** One origin request is over (the proxy calls this once per attempt); `ms` until headers or failure. */
+  upstreamFinished(outcome: UpstreamOutcome, ms: number): void;
+  quicEvent(name: QuicEventName, label?: string): void;
   /** A lifecycle or operational event (listening, ready, drain, exit, warnings, errors). */
   event(level: 'debug' | 'info' | 'warn' | 'error' | 'fatal', msg: string, fields?: Record<string, unknown>): void;
   /** Metrics exposition for /metrics: content type and body. */

@@ -1,25 +1,51 @@
-// PLACEHOLDER until the observability work lands (pino access logs, prom-client metrics): lifecycle
-// events as text lines on stdout, no metrics.
+// The Observer: metrics and logs for the core. Per request it does a few array increments, one Map
+// lookup and, when access logs are on, one string build and concatenation; prom-client and the log
+// destination do their work at scrape time and in batches (see metrics.ts, logger.ts).
 import type { Config } from '../config/options.js';
 import type { Observer } from '../observer.js';
+import { jsonAccessLine, textAccessLine } from './access-line.js';
+import { createLogger } from './logger.js';
+import { createMetrics, type ReadinessSource } from './metrics.js';
+import { RequestStats } from './request-stats.js';
 
-export function createObserver(_config: Config): Observer {
+export type { ReadinessSource } from './metrics.js';
+
+/** `lifecycle` feeds rws_ready and rws_draining; without it both read 0. */
+export function createObserver(config: Config, lifecycle?: ReadinessSource): Observer {
+  const stats = new RequestStats();
+  const metrics = createMetrics(stats, lifecycle);
+  const log = createLogger(config);
+  const accessLine = config.logFormat === 'json' ? jsonAccessLine : textAccessLine;
+  const accessLog = log.accessLog;
+
   return {
-    requestStarted() {},
-    requestFinished() {},
-    connectionOpened() {},
-    connectionClosed() {},
+    requestStarted(protocol) {
+      stats.requestStarted(protocol);
+    },
+    requestFinished(req, res, end, durationMs) {
+      stats.requestFinished(req.protocol, req.method, res, end, durationMs);
+      if (accessLog) log.access(accessLine(req, res, end, durationMs));
+    },
+    connectionOpened(protocol) {
+      stats.connectionOpened(protocol);
+    },
+    connectionClosed(protocol) {
+      stats.connectionClosed(protocol);
+    },
+    upstreamFinished(outcome, ms) {
+      stats.upstreamFinished(outcome, ms);
+    },
+    quicEvent(name, label) {
+      stats.quicEvent(name, label);
+    },
     event(level, msg, fields) {
-      const time = new Date().toISOString();
-      process.stdout.write(
-        _config.logFormat === 'json'
-          ? JSON.stringify({ time, level, msg, ...fields }) + '\n'
-          : `${time} ${level} ${msg} ${fields ? JSON.stringify(fields) : ''}\n`,
-      );
+      log.event(level, msg, fields);
     },
     async metrics() {
-      return { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '' };
+      return { contentType: metrics.contentType, body: await metrics.render() };
     },
-    async flush() {},
+    flush() {
+      return log.flush();
+    },
   };
 }

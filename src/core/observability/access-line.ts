@@ -1,0 +1,92 @@
+// One access-log line per request, built by string concatenation. pino's logger.info({...}) costs about
+// four times as much per line (an object, its key walk, and a stringify per value) and the budget for
+// logging plus metrics is a few microseconds per request, so the request line is formatted here and only
+// the write path is pino's (logger.ts). Field names and formats: docs/metrics.md.
+// Nothing from the request's headers is logged except User-Agent and Referer: Authorization, Cookie and
+// Set-Cookie values can never reach a log line from here.
+import type { CoreRequest, CoreResponse, ExchangeEnd, Protocol } from '../contract.js';
+import { isoNow } from './iso-time.js';
+
+/** Longest path, user agent or referer logged, in characters; the rest is cut (bounds line size). */
+const maxField = 2048;
+
+function header(v: string | string[] | undefined): string {
+  const s = typeof v === 'string' ? v : v === undefined ? '' : (v[0] ?? '');
+  return s.length > maxField ? s.slice(0, maxField) : s;
+}
+
+function field(s: string): string {
+  return s.length > maxField ? s.slice(0, maxField) : s;
+}
+
+/** Milliseconds with microsecond resolution, as a number. */
+function ms(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): string {
+  // JSON.stringify on a lone string is V8's fast escaper; it quotes and escapes in one pass.
+  let line =
+    '{"time":"' +
+    isoNow() +
+    '","level":"info","msg":"request","req_id":' +
+    JSON.stringify(req.requestId ?? '') +
+    ',"remote_addr":' +
+    JSON.stringify(req.remoteAddress) +
+    ',"method":' +
+    JSON.stringify(field(req.method)) +
+    ',"path":' +
+    JSON.stringify(field(req.path)) +
+    ',"protocol":"' +
+    req.protocol +
+    '","status":' +
+    res.status +
+    ',"bytes":' +
+    end.bytesSent +
+    ',"duration_ms":' +
+    ms(durationMs) +
+    ',"user_agent":' +
+    JSON.stringify(header(req.headers['user-agent'])) +
+    ',"referer":' +
+    JSON.stringify(header(req.headers['referer'])) +
+    ',"route":' +
+    JSON.stringify(res.route ?? 'other');
+  if (res.upstreamMs !== undefined) line += ',"upstream_ms":' + ms(res.upstreamMs);
+  if (end.aborted) line += ',"aborted":true';
+  return line + '}\n';
+}
+
+const versions: Record<Protocol, string> = { h1: 'HTTP/1.1', h2: 'HTTP/2', h3: 'HTTP/3' };
+
+function quoted(s: string): string {
+  return s === '' ? '"-"' : JSON.stringify(s);
+}
+
+/**
+ * The combined log format (remote, ident, user, [time], "request line", status, bytes, "referer",
+ * "user agent") with ISO 8601 time, JSON-escaped quoted fields, and the duration, request id and origin
+ * time appended.
+ */
+export function textAccessLine(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): string {
+  let line =
+    (req.remoteAddress || '-') +
+    ' - - [' +
+    isoNow() +
+    '] ' +
+    JSON.stringify(field(req.method) + ' ' + field(req.path) + ' ' + versions[req.protocol]) +
+    ' ' +
+    res.status +
+    ' ' +
+    end.bytesSent +
+    ' ' +
+    quoted(header(req.headers['referer'])) +
+    ' ' +
+    quoted(header(req.headers['user-agent'])) +
+    ' ' +
+    ms(durationMs) +
+    'ms req_id=' +
+    (req.requestId ?? '-');
+  if (res.upstreamMs !== undefined) line += ' upstream_ms=' + ms(res.upstreamMs);
+  if (end.aborted) line += ' aborted';
+  return line + '\n';
+}

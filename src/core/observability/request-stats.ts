@@ -1,0 +1,120 @@
+// The hot-path side of the metrics: plain numbers in arrays indexed by small label ids. Nothing here
+// allocates per request once a label combination has been seen; metrics.ts turns these into prom-client
+// series when /metrics is scraped.
+import type { CoreResponse, ExchangeEnd, Protocol } from '../contract.js';
+import type { QuicEventName, UpstreamOutcome } from '../observer.js';
+import { BucketCounts } from './bucket-counts.js';
+import {
+  CappedLabel,
+  ERROR_REASONS,
+  METHODS,
+  PROTOCOLS,
+  ROUTES,
+  methodIndex,
+  protocolIndex,
+  reason,
+  routeIndex,
+  statusCode,
+  statusLabel,
+} from './labels.js';
+
+/** One label combination of http_requests_total / http_request_duration_seconds. */
+export class RequestSeries extends BucketCounts {
+  constructor(readonly labels: Readonly<{ protocol: string; method: string; route: string; status_code: string }>) {
+    super();
+  }
+}
+
+export const UPSTREAM_OUTCOMES: readonly UpstreamOutcome[] = ['ok', 'error', 'timeout', 'aborted'];
+
+const protocols = PROTOCOLS.length;
+const perProtocol = (): Float64Array => new Float64Array(protocols);
+
+export class RequestStats {
+  /** Keyed by protocol, method, route and status packed into one small integer. */
+  readonly series = new Map<number, RequestSeries>();
+  readonly errors = new Float64Array(protocols * ERROR_REASONS.length);
+  readonly activeConnections = perProtocol();
+  readonly activeRequests = perProtocol();
+  readonly requestBytes = perProtocol();
+  readonly responseBytes = perProtocol();
+  readonly upstreamOutcomes = new Float64Array(UPSTREAM_OUTCOMES.length);
+  readonly upstreamDuration = new BucketCounts();
+  quicHandshakes = 0;
+  quicRetriesSent = 0;
+  readonly quicDropReasons = new CappedLabel(32);
+  readonly quicPacketsDropped: number[] = [];
+  readonly quicCloseCodes = new CappedLabel(64);
+  readonly quicConnectionsClosed: number[] = [];
+
+  requestStarted(protocol: Protocol): void {
+    this.activeRequests[protocolIndex(protocol)]!++;
+  }
+
+  requestFinished(protocol: Protocol, method: string, res: CoreResponse, end: ExchangeEnd, durationMs: number): void {
+    const p = protocolIndex(protocol);
+    this.activeRequests[p]!--;
+    this.requestBytes[p]! += end.bytesReceived;
+    this.responseBytes[p]! += end.bytesSent;
+    const m = methodIndex(method);
+    const r = routeIndex(res.route);
+    const s = statusCode(res.status);
+    // 3 bits protocol, 4 bits method, 5 bits route, 10 bits status: an SMI key, no string building.
+    const key = (((p << 4) | m) << 5 | r) << 10 | s;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      series = new RequestSeries({ protocol, method: METHODS[m]!, route: ROUTES[r]!, status_code: statusLabel(s) });
+      this.series.set(key, series);
+    }
+    series.observe(durationMs);
+    const why = failure(res, end);
+    if (why >= 0) this.errors[p * ERROR_REASONS.length + why]!++;
+  }
+
+  connectionOpened(protocol: Protocol): void {
+    this.activeConnections[protocolIndex(protocol)]!++;
+  }
+
+  connectionClosed(protocol: Protocol): void {
+    this.activeConnections[protocolIndex(protocol)]!--;
+  }
+
+  upstreamFinished(outcome: UpstreamOutcome, ms: number): void {
+    const i = UPSTREAM_OUTCOMES.indexOf(outcome);
+    this.upstreamOutcomes[i === -1 ? 1 : i]!++;
+    this.upstreamDuration.observe(ms);
+  }
+
+  quicEvent(name: QuicEventName, label?: string): void {
+    switch (name) {
+      case 'handshake':
+        this.quicHandshakes++;
+        return;
+      case 'retry_sent':
+        this.quicRetriesSent++;
+        return;
+      case 'packet_dropped':
+        bump(this.quicPacketsDropped, this.quicDropReasons.id(label));
+        return;
+      case 'connection_closed':
+        bump(this.quicConnectionsClosed, this.quicCloseCodes.id(label));
+        return;
+    }
+  }
+}
+
+function bump(counts: number[], id: number): void {
+  counts[id] = (counts[id] ?? 0) + 1;
+}
+
+// The error reason of an exchange, or -1. A proxied 502/504 without origin timing is the proxy's own
+// answer (the origin never responded), so it is the origin's failure rather than a plain 5xx.
+function failure(res: CoreResponse, end: ExchangeEnd): number {
+  if (end.aborted) return reason.clientAborted;
+  if (res.status < 500) return -1;
+  if (res.route === 'proxy' && res.upstreamMs === undefined) {
+    if (res.status === 504) return reason.upstreamTimeout;
+    if (res.status === 502) return reason.upstreamError;
+  }
+  return reason.server;
+}
