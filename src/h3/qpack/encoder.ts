@@ -1,0 +1,138 @@
+// QPACK field-section encoder (RFC 9204 §4.5) that never uses the dynamic table: exact static
+// matches become Indexed Field Lines, static names become Literal Field Lines with Name Reference,
+// anything else a Literal Field Line with Literal Name. Strings are Huffman-coded only when that
+// is shorter. Without dynamic references the Required Insert Count and Delta Base are both 0, the
+// section never blocks the peer's decoder, and no encoder-stream traffic is needed. Hand-written:
+// no npm package does QPACK for Node.
+//
+// Two entry points: encodeFieldSection takes a flat [name, value, ...] array (any fields, pseudo
+// or not, in order); encodeResponseHead takes a status and a response header map (as
+// CoreResponse carries) and strips connection-specific fields (RFC 9114 §4.2).
+//
+// Strings are written as octets (latin1): a char above 0xFF, or NUL/CR/LF in a value, is a
+// programming error upstream and throws TypeError rather than putting an invalid field on the wire
+// (RFC 9114 §4.2, RFC 9110 §5.5). Names are lower-cased (§4.2 requires lower-case names) and must be
+// tokens (pseudo-header names may start with ':').
+import { huffmanEncode, huffmanEncodedLength } from './huffman.js';
+import { writePrefixInt } from './prefix-int.js';
+import { staticEntry } from './static-table.js';
+
+/** Header map accepted by encodeResponseHead (CoreResponse['headers'] fits). */
+export type ResponseHeaderMap = Readonly<Record<string, string | number | readonly string[] | undefined>>;
+
+/** RFC 9114 §4.2: fields an HTTP/3 message must not carry; encodeResponseHead drops them. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+// RFC 9110 §5.6.2 tchar, by octet.
+const TOKEN = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
+
+// Encoding is synchronous: one growable buffer serves every call; each result is a right-sized copy.
+let out = new Uint8Array(4096);
+let pos = 0;
+
+/** Encodes a flat [name, value, name, value, ...] list as a field section (HEADERS frame payload). */
+export function encodeFieldSection(fields: readonly string[]): Uint8Array {
+  if (fields.length % 2 !== 0) throw new TypeError('encodeFieldSection: odd number of strings');
+  begin();
+  for (let i = 0; i < fields.length; i += 2) writeField(fields[i], fields[i + 1]);
+  return finish();
+}
+
+/**
+ * Encodes a response head: `:status` first, then every header (arrays as repeated fields, numbers
+ * in decimal), minus connection-specific fields. Pseudo-header keys in `headers` are refused.
+ */
+export function encodeResponseHead(status: number, headers: ResponseHeaderMap): Uint8Array {
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError(`invalid status ${status}`);
+  begin();
+  writeField(':status', String(status));
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    const name = lowerCase(key);
+    if (name.charCodeAt(0) === 0x3a) throw new TypeError(`pseudo-header ${name} in response headers`);
+    if (CONNECTION_SPECIFIC.has(name)) continue;
+    if (typeof value === 'string') writeField(name, value);
+    else if (typeof value === 'number') writeField(name, String(value));
+    else for (const item of value) writeField(name, item);
+  }
+  return finish();
+}
+
+function begin(): void {
+  // Required Insert Count 0, Delta Base 0 (RFC 9204 §4.5.1).
+  out[0] = 0;
+  out[1] = 0;
+  pos = 2;
+}
+
+function finish(): Uint8Array {
+  return out.slice(0, pos);
+}
+
+function writeField(rawName: string, value: string): void {
+  const name = lowerCase(rawName);
+  checkName(name);
+  checkValue(value);
+  // Worst case: two 6-byte integers plus both strings raw.
+  ensure(name.length + value.length + 12);
+  const entry = staticEntry(name);
+  if (entry === undefined) {
+    // 0 0 1 N=0 H length(3+) name, then the value (§4.5.6).
+    writeString(name, 3, 0x20);
+    writeString(value, 7, 0);
+    return;
+  }
+  const exact = entry.values.get(value);
+  if (exact !== undefined) {
+    // 1 T=1 index(6+) (§4.5.2).
+    pos = writePrefixInt(out, pos, 6, 0xc0, exact);
+    return;
+  }
+  // 0 1 N=0 T=1 index(4+), then the value (§4.5.4).
+  pos = writePrefixInt(out, pos, 4, 0x50, entry.nameIndex);
+  writeString(value, 7, 0);
+}
+
+// A string literal whose Huffman flag sits just above its `prefixBits`-bit length (§4.1.2).
+function writeString(text: string, prefixBits: number, flags: number): void {
+  const huffmanLength = huffmanEncodedLength(text);
+  if (huffmanLength < text.length) {
+    pos = writePrefixInt(out, pos, prefixBits, flags | (1 << prefixBits), huffmanLength);
+    pos = huffmanEncode(text, out, pos);
+    return;
+  }
+  pos = writePrefixInt(out, pos, prefixBits, flags, text.length);
+  for (let i = 0; i < text.length; i++) out[pos++] = text.charCodeAt(i);
+}
+
+function ensure(extra: number): void {
+  if (pos + extra <= out.length) return;
+  const bigger = new Uint8Array(Math.max(out.length * 2, pos + extra));
+  bigger.set(out.subarray(0, pos));
+  out = bigger;
+}
+
+function lowerCase(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return name.toLowerCase();
+  }
+  return name;
+}
+
+function checkName(name: string): void {
+  if (name.length === 0) throw new TypeError('empty field name');
+  for (let i = name.charCodeAt(0) === 0x3a ? 1 : 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c > 0xff || TOKEN[c] === 0) throw new TypeError(`invalid field name ${JSON.stringify(name)}`);
+  }
+}
+
+function checkValue(value: string): void {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff || c === 0 || c === 0x0a || c === 0x0d) throw new TypeError(`invalid character in field value ${JSON.stringify(value)}`);
+  }
+}
