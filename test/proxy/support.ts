@@ -80,3 +80,28 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export interface Recorded {
+  level: string;
+  msg: string;
+  fields: Record<string, unknown> | undefined;
+}
+
+/** Records the server's operational events (warnings…) while still passing them on. */
+export function recordEvents(s: TestServer): Recorded[] {
+  const seen: Recorded[] = [];
+  const observer = s.server.observer;
+  const original = observer.event.bind(observer);
+  observer.event = (level, msg, fields) => {
+    seen.push({ level, msg, fields });
+    original(level, msg, fields);
+  };
+  return seen;
+}
+
+/** A loopback port nothing listens on: bound once, then closed. */
+export async function closedPort(): Promise<number> {
+  const o = await startOrigin(() => {});
+  await o.close();
+  return o.port;
+}
