@@ -38,6 +38,11 @@ export interface ResponderStats {
   accepted: number[];
   writableCalls: number;
   responsesComplete: number;
+  /** Request stream bytes received. */
+  bodyBytes: number;
+  /** Times reading was paused (readPauseMs) and data arrived while paused (must stay 0). */
+  pauses: number;
+  dataWhilePaused: number;
 }
 
 export interface RunningResponder {
@@ -52,21 +57,39 @@ export interface RunningResponder {
 
 class ConnectionResponder implements QuicConnectionHandler {
   private readonly pending = new Map<number, { buf: Buffer; offset: number }>();
+  private readonly paused = new Set<number>();
 
   constructor(
     private readonly conn: QuicConnection,
     private readonly response: Buffer,
     private readonly stats: ResponderStats,
+    /** > 0: pause reading after every request chunk for this long (receive backpressure). */
+    private readonly readPauseMs: number,
   ) {
     const control = conn.openUniStream();
     conn.streamSend(control, Buffer.concat([encodeStreamType(StreamType.CONTROL), encodeSettings([])]), false);
   }
 
-  onStreamData(id: number, _data: Uint8Array, fin: boolean): void {
-    if ((id & 3) !== 0 || !fin) return; // client uni streams (control, QPACK) and request bytes: ignored
+  onStreamData(id: number, data: Uint8Array, fin: boolean): boolean {
+    if ((id & 3) !== 0) return true; // client uni streams (control, QPACK): ignored
+    if (this.paused.has(id)) this.stats.dataWhilePaused++;
+    this.stats.bodyBytes += data.length;
+    if (!fin) return this.pauseRead(id);
     this.stats.requests++;
     this.pending.set(id, { buf: this.response, offset: 0 });
     this.write(id);
+    return true;
+  }
+
+  private pauseRead(id: number): boolean {
+    if (this.readPauseMs <= 0) return true;
+    this.stats.pauses++;
+    this.paused.add(id);
+    setTimeout(() => {
+      this.paused.delete(id);
+      this.conn.streamResumeRead(id);
+    }, this.readPauseMs);
+    return false;
   }
 
   onStreamWritable(id: number): void {
@@ -98,10 +121,21 @@ class ConnectionResponder implements QuicConnectionHandler {
   }
 }
 
-type EngineOverrides = Partial<Omit<QuicEngineOptions, 'onConnection' | 'onEvent'>>;
+type EngineOverrides = Partial<Omit<QuicEngineOptions, 'onConnection' | 'onEvent'>> & { readPauseMs?: number };
 
 export async function startResponder(body: Uint8Array = Buffer.from('hello\n'), options: EngineOverrides = {}): Promise<RunningResponder> {
-  const stats: ResponderStats = { connections: [], closed: [], events: [], requests: 0, accepted: [], writableCalls: 0, responsesComplete: 0 };
+  const stats: ResponderStats = {
+    connections: [],
+    closed: [],
+    events: [],
+    requests: 0,
+    accepted: [],
+    writableCalls: 0,
+    responsesComplete: 0,
+    bodyBytes: 0,
+    pauses: 0,
+    dataWhilePaused: 0,
+  };
   const response = encodeResponse(body);
   const engine = createQuicheEngine({
     host: '127.0.0.1',
@@ -112,7 +146,7 @@ export async function startResponder(body: Uint8Array = Buffer.from('hello\n'), 
     ...options,
     onConnection(conn) {
       stats.connections.push(conn);
-      return new ConnectionResponder(conn, response, stats);
+      return new ConnectionResponder(conn, response, stats, options.readPauseMs ?? 0);
     },
     onEvent(e) {
       stats.events.push(e);
