@@ -73,7 +73,7 @@ export interface QuicEngineOptions {
   /**
    * Authenticated bytes a peer may send beyond its stream data (ACKs, CRYPTO, PATH_CHALLENGE,
    * NEW_CONNECTION_ID, ...) before the connection is closed; grows with the traffic exchanged.
-   * Bounds the unbounded-queue flaws of quiche 0.18 (docs/quiche-security.md). Default 4 MiB.
+   * Bounds the unbounded-queue flaws of quiche 0.18 (docs/quiche-security.md). Default 1 MiB.
    */
   readonly inboundOverheadLimit?: number;
   /** SO_RCVBUF / SO_SNDBUF of each socket (capped by the kernel's rmem_max/wmem_max). Default 4 MiB. */

@@ -36,7 +36,7 @@ export function resolveOptions(o: QuicEngineOptions): ResolvedOptions {
     retryAboveHandshakes: o.retryAboveHandshakes ?? 64,
     retryTokenLifetimeMs: o.retryTokenLifetimeMs ?? 10_000,
     maxUdpPayloadSize: o.maxUdpPayloadSize ?? 1350,
-    inboundOverheadLimit: o.inboundOverheadLimit ?? 4 * MiB,
+    inboundOverheadLimit: o.inboundOverheadLimit ?? MiB,
     socketBufferBytes: o.socketBufferBytes ?? 4 * MiB,
   };
 }

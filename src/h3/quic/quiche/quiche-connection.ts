@@ -153,10 +153,9 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
     try {
       if (!this.isEstablished && this.q.isEstablished()) this.becomeEstablished();
       const h = this.handler;
-      if (h !== null && !this.closeReported) {
+      if (h !== null && !this.closeReported && this.withinOverhead()) {
         this.reader.readAll(h);
         if (this.writer.pending) this.writer.notify(h);
-        this.checkOverhead();
       }
       this.drainSend();
       return this.checkClosed(now);
@@ -199,15 +198,15 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
    * count is a cheap over-estimate; only when it exceeds the budget is quiche's authenticated count
    * (stats(), costly) consulted, so injected garbage cannot get a connection closed.
    */
-  private checkOverhead(): void {
+  private withinOverhead(): boolean {
     const streamBytes = this.reader.bytes;
     const budget = this.overheadLimit + this.txBytes * OVERHEAD_PER_SENT_BYTE + streamBytes * OVERHEAD_PER_RECEIVED_STREAM_BYTE;
-    if (this.rxBytes - streamBytes <= budget) return;
+    if (this.rxBytes - streamBytes <= budget) return true;
     this.rxBytes = this.q.stats().recvBytes;
-    if (this.rxBytes - streamBytes > budget) {
-      this.closeWith(false, TRANSPORT_PROTOCOL_VIOLATION, 'excessive non-stream data');
-      this.host.limitExceeded('inbound_overhead');
-    }
+    if (this.rxBytes - streamBytes <= budget) return true;
+    this.closeWith(false, TRANSPORT_PROTOCOL_VIOLATION, 'excessive non-stream data');
+    this.host.limitExceeded('inbound_overhead');
+    return false;
   }
 
   private drainSend(): void {
