@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { H3Code, H3Error } from '../../src/h3/wire/error-codes.js';
 import { DecoderStreamParser, EncoderStreamParser, parseEncoderStream } from '../../src/h3/qpack/instruction-streams.js';
+import { QpackStreamChecker } from '../../src/h3/qpack/stream-checker.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
@@ -70,4 +71,14 @@ for (const [name, chunks] of decoderErrors) {
 test('closing either QPACK stream is H3_CLOSED_CRITICAL_STREAM', () => {
   expectCode(() => new EncoderStreamParser().finish(), H3Code.H3_CLOSED_CRITICAL_STREAM);
   expectCode(() => new DecoderStreamParser().finish(), H3Code.H3_CLOSED_CRITICAL_STREAM);
+});
+
+test('QpackStreamChecker picks the rules by stream kind', () => {
+  const encoder = new QpackStreamChecker('encoder');
+  encoder.push(hex('20'));
+  expectCode(() => encoder.push(hex('48')), H3Code.QPACK_ENCODER_STREAM_ERROR); // an insert on the encoder stream
+  const decoder = new QpackStreamChecker('decoder');
+  decoder.push(hex('48')); // a cancellation on the decoder stream
+  expectCode(() => decoder.push(hex('20')), H3Code.QPACK_DECODER_STREAM_ERROR);
+  expectCode(() => new QpackStreamChecker('decoder').finish(), H3Code.H3_CLOSED_CRITICAL_STREAM);
 });
