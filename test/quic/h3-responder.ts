@@ -121,7 +121,11 @@ class ConnectionResponder implements QuicConnectionHandler {
   }
 }
 
-type EngineOverrides = Partial<Omit<QuicEngineOptions, 'onConnection' | 'onEvent'>> & { readPauseMs?: number };
+type EngineOverrides = Partial<Omit<QuicEngineOptions, 'onConnection' | 'onEvent'>> & {
+  readPauseMs?: number;
+  /** The first connection's handler throws on its first request (a bug in the HTTP/3 layer). */
+  throwOnFirstRequest?: boolean;
+};
 
 export async function startResponder(body: Uint8Array = Buffer.from('hello\n'), options: EngineOverrides = {}): Promise<RunningResponder> {
   const stats: ResponderStats = {
@@ -146,7 +150,14 @@ export async function startResponder(body: Uint8Array = Buffer.from('hello\n'), 
     ...options,
     onConnection(conn) {
       stats.connections.push(conn);
-      return new ConnectionResponder(conn, response, stats, options.readPauseMs ?? 0);
+      const handler = new ConnectionResponder(conn, response, stats, options.readPauseMs ?? 0);
+      if (options.throwOnFirstRequest && stats.connections.length === 1) {
+        handler.onStreamData = (id) => {
+          if ((id & 3) === 0) throw new Error('handler bug');
+          return true;
+        };
+      }
+      return handler;
     },
     onEvent(e) {
       stats.events.push(e);

@@ -26,7 +26,7 @@ export interface ConnectionHost {
 }
 
 /** RFC 9000 §20.1 transport error codes used here. */
-export const TRANSPORT_NO_ERROR = 0x0;
+const TRANSPORT_NO_ERROR = 0x0;
 const TRANSPORT_INTERNAL_ERROR = 0x1;
 const TRANSPORT_CONNECTION_REFUSED = 0x2;
 const TRANSPORT_PROTOCOL_VIOLATION = 0xa;
@@ -57,6 +57,8 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
   /** Removed from the engine's table (set by the engine). */
   retired = false;
   private handler: QuicConnectionHandler | null = null;
+  /** close() was called (by the handler or a limit): no stream events from now on, only onClosed. */
+  private closing = false;
   private closeReported = false;
   private recvInfo: RecvInfo;
   private readonly reader: StreamReader;
@@ -87,7 +89,7 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
   // ---- QuicConnection (called by the HTTP/3 layer) ----
 
   streamSend(id: number, data: Uint8Array, fin: boolean): number {
-    if (this.closeReported) return -1;
+    if (this.closing || this.closeReported) return -1;
     const n = this.writer.send(id, data, fin);
     this.host.markDirty(this);
     return n;
@@ -153,7 +155,7 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
     try {
       if (!this.isEstablished && this.q.isEstablished()) this.becomeEstablished();
       const h = this.handler;
-      if (h !== null && !this.closeReported && this.withinOverhead()) {
+      if (h !== null && !this.closing && !this.closeReported && this.withinOverhead()) {
         this.reader.readAll(h);
         if (this.writer.pending) this.writer.notify(h);
       }
@@ -178,6 +180,7 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
   }
 
   private closeWith(app: boolean, code: number, reason: string): void {
+    this.closing = true;
     try {
       this.q.close(app, code, reason === '' ? EMPTY : encoder.encode(reason));
     } catch {
