@@ -13,6 +13,9 @@ import { createStaticHandler } from './core/static/index.js';
 import { createCors } from './core/cors.js';
 import { createH1Listener } from './h1/listener.js';
 import { createH2Listener } from './h2/listener.js';
+import { engineEventsTo } from './h3/engine-events.js';
+import { createH3Listener } from './h3/listener.js';
+import { createQuicheEngine } from './h3/quic/quiche/quiche-engine.js';
 
 export interface Server {
   readonly lifecycle: Lifecycle;
@@ -25,13 +28,13 @@ export interface Server {
 
 export function createServer(config: Config): Server {
   const lifecycle = new Lifecycle();
-  const observer = createObserver(config);
+  const observer = createObserver(config, lifecycle);
   const staticFiles = createStaticHandler(config);
   const internalOnMain = config.adminPort === undefined;
-  // The metrics work can pass `{ onUpstream }` here to count upstream outcomes and durations.
-  const proxy = config.upstream !== undefined ? createProxy(config, observer) : undefined;
+  const onUpstream = observer.upstreamFinished.bind(observer);
+  const proxy = config.upstream !== undefined ? createProxy(config, observer, { onUpstream }) : undefined;
   const cors = createCors(config);
-  const core = createCore({ config, lifecycle, observer, staticFiles, proxy, cors, serveInternalEndpoints: internalOnMain });
+  const core = createCore({ config, lifecycle, observer, staticFiles, proxy, cors, serveInternalEndpoints: internalOnMain, boundTlsPort: () => ports.tls });
   const limits = {
     host: config.ip,
     maxHeaderSize: config.maxHeaderSize,
@@ -52,6 +55,24 @@ export function createServer(config: Config): Server {
         maxConcurrentStreams: config.maxConcurrentStreams,
       }),
     );
+    if (config.h3) {
+      listeners.push(
+        createH3Listener(core, {
+          name: 'h3',
+          host: config.ip,
+          port: () => ports.tls!,
+          cert: config.tlsCert!,
+          key: config.tlsKey!,
+          idleTimeoutMs: config.h3IdleTimeoutMs,
+          maxConnections: config.h3MaxConnections,
+          maxConcurrentStreams: config.maxConcurrentStreams,
+          maxFieldSectionSize: config.maxHeaderSize,
+          retry: config.h3Retry,
+          createEngine: createQuicheEngine,
+          onEngineEvent: engineEventsTo(observer),
+        }),
+      );
+    }
   }
   if (config.adminPort !== undefined) {
     const admin = createCore({ config, lifecycle, observer, staticFiles, serveInternalEndpoints: true, adminOnly: true });

@@ -8,6 +8,7 @@ import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
 import { internalRoute, serveInternal } from './internal-endpoints.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Observer } from './observer.js';
+import { requestId } from './observability/request-id.js';
 import { textResponse } from './responses.js';
 
 export interface CoreParts {
@@ -21,11 +22,18 @@ export interface CoreParts {
   serveInternalEndpoints: boolean;
   /** true for the admin listener: nothing but the internal endpoints. */
   adminOnly?: boolean;
+  /** The TLS port as bound (differs from config.tlsPort when that is 0). */
+  boundTlsPort?: () => number | undefined;
 }
 
 export function createCore(parts: CoreParts): Core {
   const { config, lifecycle, observer, staticFiles, proxy, cors } = parts;
-  const altSvc = config.h3 ? `h3=":${config.altSvcPort ?? config.tlsPort}"; ma=${config.altSvcMaxAge}` : undefined;
+  // The advertised port is the configured one, or the TLS port as bound (known only after listen()).
+  let altSvc: string | undefined;
+  const altSvcHeader = (): string | undefined => {
+    if (!config.h3 || !config.tls) return undefined;
+    return (altSvc ??= `h3=":${config.altSvcPort ?? parts.boundTlsPort?.() ?? config.tlsPort}"; ma=${config.altSvcMaxAge}`);
+  };
   const hsts = config.hsts.toLowerCase() === 'off' ? undefined : config.hsts;
 
   async function route(req: CoreRequest): Promise<CoreResponse> {
@@ -52,9 +60,11 @@ export function createCore(parts: CoreParts): Core {
     const h = res.headers;
     h['x-content-type-options'] = 'nosniff';
     h['referrer-policy'] = config.referrerPolicy;
+    h['x-request-id'] = req.requestId!;
     if (req.scheme === 'https') {
       if (hsts !== undefined) h['strict-transport-security'] = hsts;
-      if (altSvc !== undefined && req.protocol !== 'h3' && !lifecycle.isDraining()) h['alt-svc'] = altSvc;
+      const alt = req.protocol === 'h3' || lifecycle.isDraining() ? undefined : altSvcHeader();
+      if (alt !== undefined) h['alt-svc'] = alt;
     }
     cors?.apply(req, res);
     return res;
@@ -63,6 +73,7 @@ export function createCore(parts: CoreParts): Core {
   return {
     async handle(req) {
       observer.requestStarted(req.protocol);
+      req.requestId = requestId(req.headers['x-request-id']);
       let res: CoreResponse;
       try {
         res = await route(req);

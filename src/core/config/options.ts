@@ -40,7 +40,7 @@ export const options = {
   altSvcMaxAge: opt('ALT_SVC_MAX_AGE', '86400', p.integer(0, 2 ** 31 - 1), 'Alt-Svc max-age in seconds'),
   h3MaxConnections: opt('H3_MAX_CONNECTIONS', '10000', p.integer(1, 1_000_000), 'most concurrent QUIC connections'),
   h3IdleTimeoutMs: opt('H3_IDLE_TIMEOUT_MS', '30000', p.integer(1000, 600_000), 'QUIC idle timeout'),
-  h3Retry: opt('H3_RETRY', 'always', p.oneOf('always', 'never'), 'QUIC address validation with Retry packets'),
+  h3Retry: opt('H3_RETRY', 'auto', p.oneOf('auto', 'always', 'never'), 'QUIC address validation with Retry: auto (only under a handshake flood), always, never'),
   logFormat: opt('LOG_FORMAT', 'text', p.oneOf('text', 'json'), 'log format: text (one readable line per request) or json'),
   logLevel: opt('LOG_LEVEL', 'info', p.oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), 'log level'),
   accessLog: opt('ACCESS_LOG', 'on', p.onOff, 'one log line per request'),

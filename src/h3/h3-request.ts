@@ -1,0 +1,73 @@
+// The core's view of one HTTP/3 request: a CoreRequest built from a validated request head
+// (request-head.ts) and the stream's body.
+import { Readable } from 'node:stream';
+import type { CoreRequest, RequestHeaders } from '../core/contract.js';
+
+export interface RequestHead {
+  method: string;
+  scheme: string;
+  authority: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+}
+
+export class H3CoreRequest implements CoreRequest {
+  readonly method: string;
+  readonly scheme: 'http' | 'https';
+  readonly authority: string;
+  readonly path: string;
+  readonly headers: RequestHeaders;
+  readonly body: Readable | null;
+  readonly remoteAddress: string;
+  readonly protocol = 'h3' as const;
+  requestId?: string;
+  #abort: AbortController | undefined;
+  #aborted = false;
+
+  constructor(head: RequestHead, body: Readable | null, remoteAddress: string) {
+    this.method = head.method;
+    this.scheme = head.scheme === 'http' ? 'http' : 'https';
+    this.authority = head.authority;
+    this.path = head.path;
+    this.headers = head.headers;
+    this.body = body;
+    this.remoteAddress = remoteAddress;
+  }
+
+  get signal(): AbortSignal {
+    this.#abort ??= new AbortController();
+    if (this.#aborted) this.#abort.abort();
+    return this.#abort.signal;
+  }
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** The client cancelled (RESET_STREAM / STOP_SENDING) or the connection closed. */
+  markAborted(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abort?.abort();
+    if (this.body !== null && !this.body.destroyed) this.body.destroy(new Error('request cancelled by the client'));
+  }
+}
+
+/**
+ * A request body fed from the QUIC stream. Receive backpressure: when the consumer stops reading,
+ * `push()` returns false, the stream reports that to the engine (which stops extending the peer's
+ * flow-control window), and `_read()` resumes delivery.
+ */
+export class RequestBody extends Readable {
+  readonly #resume: () => void;
+  received = 0;
+
+  constructor(resume: () => void) {
+    super({ highWaterMark: 256 * 1024 });
+    this.#resume = resume;
+  }
+
+  override _read(): void {
+    this.#resume();
+  }
+}

@@ -1,0 +1,161 @@
+// Writes a CoreResponse onto an HTTP/3 request stream (RFC 9114 §4.1): one HEADERS frame, then DATA
+// frames, then FIN. Send backpressure follows QUIC flow control: when the engine accepts only part of a
+// write, the rest waits here and the body source is paused until onWritable(); so a 1 GiB file goes out
+// with a bounded amount of it in memory.
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { CoreResponse } from '../core/contract.js';
+import type { QuicConnection } from './quic/engine.js';
+import { encodeResponseHead } from './qpack/encoder.js';
+import { H3Code } from './wire/error-codes.js';
+import { FrameType } from './wire/frame-types.js';
+import { encodeFrame, frameHeaderSize, writeFrameHeader } from './wire/frames.js';
+
+const fileChunk = 64 * 1024;
+
+export interface WriteOutcome {
+  /** Body bytes (DATA payload) accepted by the transport. */
+  bytesSent: number;
+  /** true when the whole response, FIN included, was accepted. */
+  complete: boolean;
+}
+
+export class ResponseWriter {
+  readonly #conn: QuicConnection;
+  readonly #id: number;
+  readonly #done: (outcome: WriteOutcome) => void;
+  #pending: Uint8Array[] = [];
+  #pendingFin = false;
+  #source: Readable | null = null;
+  #sent = 0;
+  #finished = false;
+
+  constructor(conn: QuicConnection, id: number, done: (outcome: WriteOutcome) => void) {
+    this.#conn = conn;
+    this.#id = id;
+    this.#done = done;
+  }
+
+  write(res: CoreResponse, headOnly: boolean): void {
+    const head = encodeResponseHead(res.status, res.headers);
+    const body = headOnly ? { kind: 'empty' as const } : res.body;
+    switch (body.kind) {
+      case 'empty':
+        this.#send(encodeFrame(FrameType.HEADERS, head), true);
+        return;
+      case 'bytes':
+        // HEADERS and the one DATA frame in a single write: small responses leave in one packet.
+        this.#sent = body.data.byteLength;
+        this.#send(headersAndData(head, body.data), true);
+        return;
+      case 'file':
+        this.#send(encodeFrame(FrameType.HEADERS, head), false);
+        if (body.end <= body.start) {
+          this.#send(new Uint8Array(0), true);
+          return;
+        }
+        this.#pipe(createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: fileChunk }));
+        return;
+      case 'stream':
+        this.#send(encodeFrame(FrameType.HEADERS, head), false);
+        this.#pipe(body.stream);
+        return;
+    }
+  }
+
+  /** The engine can take more data on this stream. */
+  onWritable(): void {
+    if (this.#finished) return;
+    if (!this.#flush()) return;
+    if (this.#pendingFin) return this.#complete();
+    if (this.#source !== null && this.#source.isPaused()) this.#source.resume();
+  }
+
+  /** The client cancelled or the connection closed: stop producing, report once. */
+  abort(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#pending = [];
+    if (this.#source !== null && !this.#source.destroyed) this.#source.destroy();
+    this.#done({ bytesSent: this.#sent, complete: false });
+  }
+
+  #pipe(src: Readable): void {
+    this.#source = src;
+    src.on('data', (chunk: Buffer) => {
+      if (this.#finished) return;
+      this.#sent += chunk.length;
+      const header = new Uint8Array(frameHeaderSize(FrameType.DATA, chunk.length));
+      writeFrameHeader(header, 0, FrameType.DATA, chunk.length);
+      const ok = this.#send(header, false) && this.#send(chunk, false);
+      if (!ok) src.pause();
+    });
+    src.once('end', () => this.#send(new Uint8Array(0), true));
+    src.once('error', () => this.#fail());
+  }
+
+  // Queues or writes one piece. Returns false when the transport is backpressured.
+  #send(data: Uint8Array, fin: boolean): boolean {
+    if (this.#finished) return false;
+    if (this.#pending.length > 0) {
+      this.#pending.push(data);
+      this.#pendingFin ||= fin;
+      return false;
+    }
+    const n = this.#conn.streamSend(this.#id, data, fin);
+    if (n < 0) {
+      this.abort();
+      return false;
+    }
+    if (n === data.byteLength) {
+      if (fin) this.#complete();
+      return true;
+    }
+    this.#pending.push(data.subarray(n));
+    this.#pendingFin ||= fin;
+    return false;
+  }
+
+  // Writes queued pieces; true when the queue is empty.
+  #flush(): boolean {
+    while (this.#pending.length > 0) {
+      const data = this.#pending[0]!;
+      const last = this.#pending.length === 1;
+      const n = this.#conn.streamSend(this.#id, data, last && this.#pendingFin);
+      if (n < 0) {
+        this.abort();
+        return false;
+      }
+      if (n < data.byteLength) {
+        this.#pending[0] = data.subarray(n);
+        return false;
+      }
+      this.#pending.shift();
+    }
+    return true;
+  }
+
+  #complete(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#done({ bytesSent: this.#sent, complete: true });
+  }
+
+  // The body source failed mid-response (file read error, origin cut off): the response cannot be
+  // completed, so the stream is reset rather than ended as if it were whole (RFC 9114 §4.1.1).
+  #fail(): void {
+    this.#conn.streamShutdown(this.#id, 'write', H3Code.H3_INTERNAL_ERROR);
+    this.abort();
+  }
+}
+
+function headersAndData(head: Uint8Array, data: Uint8Array): Uint8Array {
+  const h = frameHeaderSize(FrameType.HEADERS, head.byteLength);
+  const d = frameHeaderSize(FrameType.DATA, data.byteLength);
+  const out = new Uint8Array(h + head.byteLength + d + data.byteLength);
+  let off = writeFrameHeader(out, 0, FrameType.HEADERS, head.byteLength);
+  out.set(head, off);
+  off = writeFrameHeader(out, off + head.byteLength, FrameType.DATA, data.byteLength);
+  out.set(data, off);
+  return out;
+}
