@@ -15,7 +15,7 @@ function restrict(paths, patterns = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bench/out/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
