@@ -44,7 +44,7 @@ export async function waitForPort(port: number, tls: boolean): Promise<void> {
   const { request } = await import('undici');
   const { Agent } = await import('undici');
   const dispatcher = new Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     try {
       const r = await request(`${tls ? 'https' : 'http'}://127.0.0.1:${port}/`, { dispatcher });
       await r.body.dump();
