@@ -43,6 +43,9 @@ export interface ResponderStats {
   /** Times reading was paused (readPauseMs) and data arrived while paused (must stay 0). */
   pauses: number;
   dataWhilePaused: number;
+  /** onStreamReset / onStreamStopped calls as [id, appCode]. */
+  resets: [number, number][];
+  stops: [number, number][];
 }
 
 export interface RunningResponder {
@@ -97,8 +100,12 @@ class ConnectionResponder implements QuicConnectionHandler {
     this.write(id);
   }
 
-  onStreamReset(): void {}
-  onStreamStopped(id: number): void {
+  onStreamReset(id: number, appCode: number): void {
+    this.stats.resets.push([id, appCode]);
+  }
+
+  onStreamStopped(id: number, appCode: number): void {
+    this.stats.stops.push([id, appCode]);
     this.pending.delete(id);
   }
 
@@ -139,6 +146,8 @@ export async function startResponder(body: Uint8Array = Buffer.from('hello\n'), 
     bodyBytes: 0,
     pauses: 0,
     dataWhilePaused: 0,
+    resets: [],
+    stops: [],
   };
   const response = encodeResponse(body);
   const engine = createQuicheEngine({
