@@ -2,10 +2,9 @@
 // and every COPY of the final stage is carried out into it. What a COPY --from=<build stage> reads is
 // taken from this checkout, which is what the build stage holds after its own COPYs, `npm ci`,
 // `npm run build` and `npm prune --omit=dev`, with two differences handled here:
-//   - node_modules/ is replaced by the production closure (npm ls --omit=dev), as the prune leaves it;
+//   - node_modules/ is replaced by the lockfile's non-dev packages, as `npm prune --omit=dev` leaves it;
 //   - only paths the build stage really has may be read: its context COPYs (which .dockerignore must let
 //     through) and the outputs of its RUN steps (listed in buildOutputs).
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import ignore from '@balena/dockerignore';
@@ -20,10 +19,11 @@ export const buildOutputs = [
 
 /** Whether the build context (.dockerignore applied) contains this checkout-relative path. */
 export function inContext(rel: string): boolean {
-  const rules = readFileSync(dockerignorePath, 'utf8').split('\n');
   // .default: the package is CommonJS with a self-referencing default (types and runtime agree on it).
-  return !ignore.default().add(rules).ignores(rel);
+  contextRules ??= ignore.default().add(readFileSync(dockerignorePath, 'utf8').split('\n'));
+  return !contextRules.ignores(rel);
 }
+let contextRules: ReturnType<typeof ignore.default> | undefined;
 
 /** Carries out the final stage's COPYs into root; returns the final stage. */
 export function materializeFinalStage(stages: Stage[], root: string): Stage {
@@ -89,20 +89,27 @@ function contextInputs(stage: Stage): string[] {
   return found;
 }
 
-/** The dependency closure of package.json "dependencies", laid out as npm installed it. */
+/**
+ * node_modules/ paths of what `npm ci` then `npm prune --omit=dev` leave, read from package-lock.json as
+ * the build stage reads it: every package the lockfile does not mark dev-only. Optional packages for
+ * other platforms are in the lockfile but not installed here, as in the image.
+ */
 export function productionPackages(): string[] {
-  // npm ls exits 1 on extraneous packages (another engineer's uncommitted install) but still lists.
-  const out = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, encoding: 'utf8' });
-  if (out.error) throw out.error;
-  const prefix = posix.join(repoRoot, 'node_modules') + '/';
-  return out.stdout.split('\n').filter((l) => l.startsWith(prefix)).map((l) => l.slice(repoRoot.length + 1));
+  const lock = JSON.parse(readFileSync(posix.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; optional?: boolean; link?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, p]) => path.startsWith('node_modules/') && p.dev !== true && p.link !== true)
+    .filter(([path, p]) => p.optional !== true || existsSync(posix.join(repoRoot, path)))
+    .map(([path]) => path);
 }
 
 function copyProductionModules(dest: string): void {
   for (const pkg of productionPackages()) {
     const host = posix.join(repoRoot, pkg);
+    if (!existsSync(host)) throw new Error(`${pkg} is in package-lock.json but not installed: run npm ci`);
     const nested = posix.join(host, 'node_modules');
-    // Nested node_modules are listed on their own when they hold production packages.
+    // Nested node_modules hold packages of their own lockfile entries, copied (or not) on their own.
     cpSync(host, posix.join(dest, posix.relative('node_modules', pkg)), { recursive: true, filter: (src) => src !== nested });
   }
 }

@@ -133,10 +133,13 @@ describe('the final stage, rebuilt from the Dockerfile and started as the image 
     const ports = Object.fromEntries(p.entries().filter((e) => e.msg === 'listening').map((e) => [e.listener, e.port as number]));
     const ca = readFileSync(tlsEnv[certVar]!);
 
-    await t.test('HTTP/1.1 on the plain port', async () => {
+    await t.test('HTTP/1.1 on the plain port, serving the bundled site from the image', async () => {
       const res = await fetch(`http://127.0.0.1:${ports.h1}/healthz`);
       assert.equal(res.status, 200);
       assert.equal((await res.text()).trim(), 'ok');
+      const page = await fetch(`http://127.0.0.1:${ports.h1}/`);
+      assert.equal(page.status, 200);
+      assert.equal(await page.text(), readFileSync(posix.join(root, final.workdir, 'public', 'index.html'), 'utf8'));
     });
 
     await t.test('TLS presents the mounted certificate', async () => {
