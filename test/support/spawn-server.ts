@@ -20,8 +20,12 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnServer(env: Record<string, string> = {}, args: string[] = [], opts: { waitReady?: boolean } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainJs, ...args], {
+export function spawnServer(
+  env: Record<string, string> = {},
+  args: string[] = [],
+  opts: { waitReady?: boolean; node?: string } = {},
+): Promise<ServerProcess> {
+  const child = spawn(opts.node ?? process.execPath, [mainJs, ...args], {
     env: { ...process.env, ...testDefaults, RWS_CONFIG_LOG_LEVEL: 'info', RWS_CONFIG_LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
