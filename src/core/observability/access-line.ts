@@ -6,6 +6,7 @@
 // Set-Cookie values can never reach a log line from here.
 import type { CoreRequest, CoreResponse, ExchangeEnd, Protocol } from '../contract.js';
 import { isoNow } from './iso-time.js';
+import { ROUTES, routeIndex } from './labels.js';
 
 /** Longest path, user agent or referer logged, in characters; the rest is cut (bounds line size). */
 const maxField = 2048;
@@ -19,21 +20,28 @@ function field(s: string): string {
   return s.length > maxField ? s.slice(0, maxField) : s;
 }
 
-/** Milliseconds with microsecond resolution, as a number. */
-function ms(v: number): number {
-  return Math.round(v * 1000) / 1000;
+/**
+ * Milliseconds with three decimals as a JSON number ("12.050"), from integers: V8 caches small integers'
+ * strings, and this is about three times cheaper than printing a double.
+ */
+export function ms(v: number): string {
+  if (!(v >= 0)) return '0.000';
+  const us = Math.round(v * 1000);
+  const frac = us % 1000;
+  return (us - frac) / 1000 + (frac < 10 ? '.00' : frac < 100 ? '.0' : '.') + frac;
 }
 
 export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): string {
-  // JSON.stringify on a lone string is V8's fast escaper; it quotes and escapes in one pass.
+  // Fields from the client go through JSON.stringify (quotes and escapes in one pass); the request id
+  // (validated or generated), the socket's address and the folded route are safe as they are.
   let line =
     '{"time":"' +
     isoNow() +
-    '","level":"info","msg":"request","req_id":' +
-    JSON.stringify(req.requestId ?? '') +
-    ',"remote_addr":' +
-    JSON.stringify(req.remoteAddress) +
-    ',"method":' +
+    '","level":"info","msg":"request","req_id":"' +
+    (req.requestId ?? '') +
+    '","remote_addr":"' +
+    req.remoteAddress +
+    '","method":' +
     JSON.stringify(field(req.method)) +
     ',"path":' +
     JSON.stringify(field(req.path)) +
@@ -49,8 +57,9 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     JSON.stringify(header(req.headers['user-agent'])) +
     ',"referer":' +
     JSON.stringify(header(req.headers['referer'])) +
-    ',"route":' +
-    JSON.stringify(res.route ?? 'other');
+    ',"route":"' +
+    ROUTES[routeIndex(res.route)] +
+    '"';
   if (res.upstreamMs !== undefined) line += ',"upstream_ms":' + ms(res.upstreamMs);
   if (end.aborted) line += ',"aborted":true';
   return line + '}\n';

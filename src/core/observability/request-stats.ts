@@ -25,6 +25,12 @@ export class RequestSeries extends BucketCounts {
   }
 }
 
+// Label values exposed at zero from the start, so rate() and alerts work before the first event: the
+// QUIC driver's drop reasons (QuicDropReason in src/h3/quic/engine.ts, which the core may not import) and
+// the ordinary close codes (src/h3/engine-events.ts names them).
+const QUIC_DROP_REASONS = ['malformed', 'unknown_connection', 'small_initial', 'unsupported_version', 'invalid_token', 'connection_limit', 'not_accepting', 'accept_failed', 'rate_limited'];
+const QUIC_CLOSE_CODES = ['NO_ERROR', 'H3_NO_ERROR', 'IDLE_TIMEOUT'];
+
 export const UPSTREAM_OUTCOMES: readonly UpstreamOutcome[] = ['ok', 'error', 'timeout', 'aborted'];
 
 const protocols = PROTOCOLS.length;
@@ -42,9 +48,9 @@ export class RequestStats {
   readonly upstreamDuration = new BucketCounts();
   quicHandshakes = 0;
   quicRetriesSent = 0;
-  readonly quicDropReasons = new CappedLabel(32);
+  readonly quicDropReasons = new CappedLabel(32, QUIC_DROP_REASONS);
   readonly quicPacketsDropped: number[] = [];
-  readonly quicCloseCodes = new CappedLabel(64);
+  readonly quicCloseCodes = new CappedLabel(64, QUIC_CLOSE_CODES);
   readonly quicConnectionsClosed: number[] = [];
 
   requestStarted(protocol: Protocol): void {
