@@ -1,5 +1,6 @@
 // Thousands of garbage datagrams (random bytes, random lengths, fake v1 Initials and short headers)
-// neither crash the engine nor leave connection state behind, and a real client is served afterwards.
+// neither crash the engine nor leave connection state behind (a fake-Initial flood switches 'auto' to
+// Retry), and a real client is served afterwards.
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -35,6 +36,7 @@ test('garbage datagrams are dropped without harm and a real client still succeed
     assert.ok(answered(output), output.slice(-2000));
     assert.equal(r.count('handshake'), 1, 'no garbage became a connection');
     assert.ok(r.count('packet_dropped', 'invalid_initial') > 0, 'fake Initials were refused');
+    assert.ok(r.count('retry_sent') > 0, "past 256 accepts a second, 'auto' answers Initials with a stateless Retry");
     assert.ok(r.count('packet_dropped', 'malformed') > 0, 'truncated headers were counted');
     assert.equal(r.count('handler_error'), 0);
   } finally {

@@ -25,8 +25,9 @@ export interface QuicEngine {
  * When to demand a Retry round trip (address validation, RFC 9000 §8.1.2) before creating connection state:
  * - 'always': every new connection pays one extra round trip; spoofed sources never reach the TLS handshake.
  * - 'never': no Retry (quiche still enforces the 3x anti-amplification limit, RFC 9000 §8.1).
- * - 'auto' (default): Retry only while more than `retryAboveHandshakes` handshakes are in progress, i.e. under
- *   a handshake flood; normal traffic keeps its 1-RTT handshake.
+ * - 'auto' (default): Retry only while more than `retryAboveHandshakes` handshakes are in progress or more
+ *   than `retryAboveAcceptsPerSecond` Initials were accepted this second, i.e. under a handshake flood
+ *   (valid or garbage Initials alike); normal traffic keeps its 1-RTT handshake.
  */
 export type QuicRetryPolicy = 'always' | 'never' | 'auto';
 
@@ -66,6 +67,8 @@ export interface QuicEngineOptions {
   readonly retry?: QuicRetryPolicy;
   /** 'auto' threshold: in-progress handshakes above which Retry is demanded. Default 64. */
   readonly retryAboveHandshakes?: number;
+  /** 'auto' threshold: new connections per second (quiche accepts, each ~tens of µs) above which Retry is demanded. Default 256. */
+  readonly retryAboveAcceptsPerSecond?: number;
   /** Lifetime of a Retry token. Default 10 000. */
   readonly retryTokenLifetimeMs?: number;
   /** Largest UDP payload sent. Default 1350 (safe on any path without PMTU discovery). */

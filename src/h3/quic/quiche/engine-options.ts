@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   readonly maxConnectionWindow: number;
   readonly retry: QuicRetryPolicy;
   readonly retryAboveHandshakes: number;
+  readonly retryAboveAcceptsPerSecond: number;
   readonly retryTokenLifetimeMs: number;
   readonly maxUdpPayloadSize: number;
   readonly inboundOverheadLimit: number;
@@ -34,6 +35,7 @@ export function resolveOptions(o: QuicEngineOptions): ResolvedOptions {
     maxConnectionWindow: o.maxConnectionWindow ?? 24 * MiB,
     retry: o.retry ?? 'auto',
     retryAboveHandshakes: o.retryAboveHandshakes ?? 64,
+    retryAboveAcceptsPerSecond: o.retryAboveAcceptsPerSecond ?? 256,
     retryTokenLifetimeMs: o.retryTokenLifetimeMs ?? 10_000,
     maxUdpPayloadSize: o.maxUdpPayloadSize ?? 1350,
     inboundOverheadLimit: o.inboundOverheadLimit ?? MiB,

@@ -83,12 +83,14 @@ class QuicheEngine implements QuicEngine, ConnectionHost {
   private readonly resets = new StatelessResets();
   private readonly vnBudget = new RateBudget(STATELESS_REPLIES_PER_SECOND);
   private readonly resetBudget = new RateBudget(STATELESS_REPLIES_PER_SECOND);
+  private readonly acceptBudget: RateBudget;
   private readonly emit: (e: QuicEngineEvent) => void;
 
   constructor(private readonly o: QuicEngineOptions) {
     this.r = resolveOptions(o);
     this.slab = new SendSlab(this.r.maxUdpPayloadSize);
     this.tokens = new RetryTokens(this.r.retryTokenLifetimeMs);
+    this.acceptBudget = new RateBudget(this.r.retryAboveAcceptsPerSecond);
     this.emit = o.onEvent ?? (() => {});
   }
 
@@ -177,7 +179,10 @@ class QuicheEngine implements QuicEngine, ConnectionHost {
 
   private retryNeeded(): boolean {
     const policy = this.r.retry;
-    return policy === 'always' || (policy === 'auto' && this.handshaking >= this.r.retryAboveHandshakes);
+    if (policy !== 'auto') return policy === 'always';
+    // Accepting costs quiche a TLS context and a decryption attempt even for garbage, which never
+    // counts as a handshake in progress: the per-second accept budget catches that kind of flood.
+    return this.handshaking >= this.r.retryAboveHandshakes || !this.acceptBudget.take(performance.now());
   }
 
   /** RFC 9000 §8.1.2: Retry with a token; the client's next Initial comes back with it. */
