@@ -4,10 +4,11 @@
 // must come from a series the server exports.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { posix } from 'node:path';
 import { parse } from 'yaml';
-import { options } from '../../src/core/config/options.js';
+import { devCertFile, options } from '../../src/core/config/options.js';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
 import { loadDockerfile } from './dockerfile-model.js';
 import { k8sDir, loadManifests, only, resolvePort, selects, type Obj } from './manifests.js';
@@ -221,6 +222,18 @@ describe('a server started with the ConfigMap (ports set to 0)', () => {
       assert.notEqual(pub.status, 200, `GET ${path} on the public port is not a health endpoint`);
       await pub.arrayBuffer();
     }
+  });
+
+  it('advertises HTTP/3 on the Service UDP port in Alt-Svc', async () => {
+    const udp = (service.spec.ports as Obj[]).find((p) => p.protocol === 'UDP')!;
+    const altSvc = await new Promise<string | undefined>((resolve, reject) => {
+      const req = httpsGet({ host: '127.0.0.1', port: server.ports.tls, path: '/', ca: readFileSync(devCertFile), servername: 'localhost' }, (res) => {
+        res.resume();
+        resolve(res.headers['alt-svc']);
+      });
+      req.on('error', reject);
+    });
+    assert.match(altSvc ?? '', new RegExp(`(^|, *)h3=":${udp.port}"`));
   });
 
   it('exports http_requests_total on the admin port, the series the adapter rule reads', async (t) => {
