@@ -1,12 +1,12 @@
 // The response for a static file found for a GET or HEAD: content coding, validators, preconditions,
 // ranges and the body, in the order RFC 9110 evaluates them (§13.2.2: preconditions before Range).
 import type { CoreRequest, CoreResponse, ResponseBody, ResponseHeaders } from '../contract.js';
-import { compressedStream } from './compress.js';
+import { compressedBuffer, compressedStream } from './compress.js';
 import { type EncodingPolicy, type Selected, selectEncoding } from './encoding.js';
 import { multipartBody } from './multipart.js';
 import { evaluatePreconditions, ifRangeAllows } from './preconditions.js';
 import { planRanges } from './ranges.js';
-import type { StaticFile } from './representation.js';
+import type { StaticFile, StoredVariant } from './representation.js';
 
 export interface FileResponseOptions extends EncodingPolicy {
   readonly cacheControl: string;
@@ -15,7 +15,7 @@ export interface FileResponseOptions extends EncodingPolicy {
 const EMPTY: ResponseBody = { kind: 'empty' };
 const route = 'static';
 
-export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponseOptions): CoreResponse {
+export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponseOptions): CoreResponse | Promise<CoreResponse> {
   const range = req.method === 'GET' ? req.headers.range : undefined;
   const rangeAsked = typeof range === 'string';
   const sel = selectEncoding(file, req.headers, o, rangeAsked);
@@ -31,17 +31,27 @@ export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponse
   if (cond === 'not-modified') return { status: 304, headers, body: EMPTY, route };
   if (cond === 'failed') return { status: 412, headers: { 'content-length': 0 }, body: EMPTY, route };
   if (sel.coding !== undefined) headers['content-encoding'] = sel.coding;
-  if (sel.onTheFly) return compressedResponse(req, sel, headers);
+  if (sel.onTheFly) return sel.stored.data === undefined ? streamedResponse(req, sel, headers) : bufferedResponse(req, file, sel, headers);
   headers['accept-ranges'] = 'bytes';
   if (rangeAsked && ifRangeAllows(req.headers, { etag: sel.etag, mtimeSec: stored.mtimeSec })) {
     const ranged = rangeResponse(req, file, sel, range, headers);
     if (ranged !== undefined) return ranged;
   }
   headers['content-length'] = stored.size;
-  return { status: 200, headers, body: bodyOf(req, stored.path, 0, stored.size), route };
+  return { status: 200, headers, body: bodyOf(req, stored, 0, stored.size), route };
 }
 
-function compressedResponse(req: CoreRequest, sel: Selected, headers: ResponseHeaders): CoreResponse {
+/** A small file compressed in memory, once per metadata entry: cheap, and with a Content-Length. */
+async function bufferedResponse(req: CoreRequest, file: StaticFile, sel: Selected, headers: ResponseHeaders): Promise<CoreResponse> {
+  const coding = sel.coding!;
+  let pending = file.compressed.get(coding);
+  if (pending === undefined) file.compressed.set(coding, (pending = compressedBuffer(sel.stored.data!, coding)));
+  const data = await pending;
+  headers['content-length'] = data.length;
+  return { status: 200, headers, body: req.method === 'HEAD' ? EMPTY : { kind: 'bytes', data }, route };
+}
+
+function streamedResponse(req: CoreRequest, sel: Selected, headers: ResponseHeaders): CoreResponse {
   // No Content-Length: the compressed size is known only at the end; the listeners stream it chunked
   // (HTTP/1.1) or as DATA frames ending the stream (HTTP/2, HTTP/3).
   const body: ResponseBody =
@@ -57,7 +67,7 @@ function rangeResponse(
   range: string,
   headers: ResponseHeaders,
 ): CoreResponse | undefined {
-  const { path, size } = sel.stored;
+  const { size } = sel.stored;
   const plan = planRanges(size, range);
   if (plan.kind === 'full') return undefined;
   if (plan.kind === 'unsatisfiable') {
@@ -68,15 +78,17 @@ function rangeResponse(
     const { start, end } = plan.ranges[0]!;
     headers['content-range'] = `bytes ${start}-${end}/${size}`;
     headers['content-length'] = end - start + 1;
-    return { status: 206, headers, body: bodyOf(req, path, start, end + 1), route };
+    return { status: 206, headers, body: bodyOf(req, sel.stored, start, end + 1), route };
   }
   // §14.6: each part carries the type; the whole body is multipart/byteranges.
-  const mp = multipartBody(path, size, file.contentType, plan.ranges);
+  const mp = multipartBody(sel.stored, file.contentType, plan.ranges);
   headers['content-type'] = mp.contentType;
   headers['content-length'] = mp.length;
   return { status: 206, headers, body: { kind: 'stream', stream: mp.open() }, route };
 }
 
-function bodyOf(req: CoreRequest, path: string, start: number, end: number): ResponseBody {
-  return req.method === 'HEAD' ? EMPTY : { kind: 'file', path, start, end };
+function bodyOf(req: CoreRequest, stored: StoredVariant, start: number, end: number): ResponseBody {
+  if (req.method === 'HEAD') return EMPTY;
+  if (stored.data !== undefined) return { kind: 'bytes', data: stored.data.subarray(start, end) };
+  return { kind: 'file', path: stored.path, start, end };
 }

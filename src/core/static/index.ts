@@ -2,6 +2,17 @@
 // coding (precompressed siblings and on-the-fly brotli/gzip), directory indexes, clean URLs and the
 // root's 404.html. See request-path.ts for what may be asked, file-lookup.ts for how a path maps to a
 // file, file-response.ts for how the answer is built.
+//
+// Decisions, in short:
+// - ETag: strong, "<size hex>-<mtime µs hex>" (nginx-like, no content read); precompressed siblings get
+//   their own stat-based tag with a -br/-gz suffix, on-the-fly variants a weak W/"…-br" / W/"…-gzip".
+// - /dir (a directory with index.html) → 301 to /dir/ with the query kept (nginx); /dir/ without an
+//   index → 404 (no listings); /page → page.html when no page file or indexed directory exists.
+// - Dotfiles are hidden (404, or the proxy when one is configured) except under /.well-known/ (RFC 8615);
+//   `..`, encoded slashes/backslashes/NUL and invalid encodings are 400 (request-path.ts).
+// - Metadata (and the bytes of files ≤ 16 KiB) is memoised for 1 s: changes on disk show within 1 s.
+// - On the fly: text-like types (compressible/mime-db) of 1 KiB to 8 MiB, never for Range requests;
+//   RWS_CONFIG_COMPRESSION=off stops it, precompressed siblings are still served.
 import { realpathSync } from 'node:fs';
 import type { Config } from '../config/options.js';
 import type { CoreRequest, CoreResponse } from '../contract.js';

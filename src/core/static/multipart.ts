@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { StoredVariant } from './representation.js';
 
 export interface MultipartBody {
   readonly contentType: string;
@@ -13,11 +14,11 @@ export interface MultipartBody {
 }
 
 export function multipartBody(
-  path: string,
-  size: number,
+  stored: StoredVariant,
   partType: string,
   ranges: readonly { start: number; end: number }[],
 ): MultipartBody {
+  const { size } = stored;
   const boundary = randomUUID();
   const heads = ranges.map(
     (r, i) =>
@@ -29,14 +30,14 @@ export function multipartBody(
   return {
     contentType: `multipart/byteranges; boundary=${boundary}`,
     length,
-    open: () => Readable.from(parts(path, ranges, heads, tail), { objectMode: false }),
+    open: () => Readable.from(parts(stored, ranges, heads, tail), { objectMode: false }),
   };
 }
 
 // Readable.from pulls the generator only when the consumer wants more; destroying the Readable returns
 // the generator, which closes the file stream being iterated.
 async function* parts(
-  path: string,
+  stored: StoredVariant,
   ranges: readonly { start: number; end: number }[],
   heads: readonly Buffer[],
   tail: Buffer,
@@ -44,7 +45,12 @@ async function* parts(
   for (let i = 0; i < ranges.length; i++) {
     yield heads[i]!;
     const r = ranges[i]!;
-    for await (const chunk of createReadStream(path, { start: r.start, end: r.end, highWaterMark: 64 * 1024 })) {
+    // A small file's memory copy is the version the headers describe; a large one is read from disk.
+    if (stored.data !== undefined) {
+      yield stored.data.subarray(r.start, r.end + 1);
+      continue;
+    }
+    for await (const chunk of createReadStream(stored.path, { start: r.start, end: r.end, highWaterMark: 64 * 1024 })) {
       yield chunk as Buffer;
     }
   }

@@ -12,7 +12,7 @@ export async function notFoundResponse(req: CoreRequest, files: FileLookup): Pro
       status: 404,
       // no-store: a missing page may appear at any time; caches must not keep the miss.
       headers: { 'content-type': file.contentType, 'content-length': file.size, 'cache-control': 'no-store' },
-      body: { kind: 'file', path: file.path, start: 0, end: file.size },
+      body: file.data !== undefined ? { kind: 'bytes', data: file.data } : { kind: 'file', path: file.path, start: 0, end: file.size },
       route: 'not_found',
     };
   } else {

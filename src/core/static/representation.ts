@@ -15,6 +15,8 @@ export interface StoredVariant {
   readonly lastModified: string;
   /** Modification time rounded down to the second, as Last-Modified carries it (ms since epoch). */
   readonly mtimeSec: number;
+  /** The content itself for small files (see file-lookup.ts), read with the metadata it matches. */
+  readonly data: Buffer | undefined;
 }
 
 export interface StaticFile extends StoredVariant {
@@ -26,6 +28,8 @@ export interface StaticFile extends StoredVariant {
   readonly gzip: StoredVariant | undefined;
   /** Identity ETag without its quotes, the stem of the encoded variants' ETags. */
   readonly etagStem: string;
+  /** On-the-fly compressions of `data`, made once per metadata entry on first use. */
+  readonly compressed: Map<string, Promise<Buffer>>;
 }
 
 const fallbackType = 'application/octet-stream';
@@ -34,10 +38,10 @@ const fallbackType = 'application/octet-stream';
 // the content, and a change of either gives a new tag. A same-size rewrite within the same microsecond
 // would keep the tag; nginx accepts the same trade-off. `suffix` tells encoded variants apart, since
 // RFC 9110 §8.8.3.3 requires distinct tags for distinct representations.
-export function variantOf(path: string, st: Stats, suffix = ''): StoredVariant {
+export function variantOf(path: string, st: Pick<Stats, 'size' | 'mtimeMs'>, data: Buffer | undefined, suffix = ''): StoredVariant {
   const stem = `${st.size.toString(16)}-${Math.floor(st.mtimeMs * 1000).toString(16)}${suffix}`;
   const mtimeSec = Math.floor(st.mtimeMs / 1000) * 1000;
-  return { path, size: st.size, etag: `"${stem}"`, lastModified: new Date(mtimeSec).toUTCString(), mtimeSec };
+  return { path, size: st.size, etag: `"${stem}"`, lastModified: new Date(mtimeSec).toUTCString(), mtimeSec, data };
 }
 
 /** Content-Type from the extension (text types, JS and JSON with charset=utf-8, via mime-types). */
@@ -56,5 +60,5 @@ export function staticFile(
   br: StoredVariant | undefined,
   gzip: StoredVariant | undefined,
 ): StaticFile {
-  return { ...variant, ...type, br, gzip, etagStem: variant.etag.slice(1, -1) };
+  return { ...variant, ...type, br, gzip, etagStem: variant.etag.slice(1, -1), compressed: new Map() };
 }
