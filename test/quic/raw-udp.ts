@@ -7,14 +7,25 @@ export interface Reply {
   from: string;
 }
 
-/** Sends `datagram` to host:port and collects replies for `waitMs`. */
-export async function exchange(host: string, port: number, datagram: Buffer, waitMs = 300): Promise<Reply[]> {
+/**
+ * Sends `datagram` to host:port and collects the replies that come from there (other traffic on the
+ * machine can reach an ephemeral port). Resolves 50 ms after `expect` replies arrived, or after `waitMs`.
+ */
+export async function exchange(host: string, port: number, datagram: Buffer, expect = 1, waitMs = 2000): Promise<Reply[]> {
   const socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
   const replies: Reply[] = [];
-  socket.on('message', (msg, rinfo) => replies.push({ msg, from: rinfo.address }));
+  let enough: () => void = () => {};
+  const gotEnough = new Promise<void>((resolve) => (enough = resolve));
+  socket.on('message', (msg, rinfo) => {
+    if (rinfo.port !== port) return;
+    replies.push({ msg, from: rinfo.address });
+    if (replies.length >= expect) enough();
+  });
   await new Promise<void>((resolve) => socket.bind(0, resolve));
   socket.send(datagram, port, host);
-  await new Promise((r) => setTimeout(r, waitMs));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([gotEnough.then(() => new Promise((r) => setTimeout(r, 50))), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+  clearTimeout(timer);
   socket.close();
   return replies;
 }

@@ -22,7 +22,7 @@ test('a short-header packet for an unknown CID gets a smaller stateless reset', 
     assert.equal(minimal.length, 1);
     assert.equal(minimal[0]!.msg.length, 21, 'the smallest reset, still one byte under the trigger');
 
-    const none = await exchange('127.0.0.1', r.port, shortHeader(21)); // cannot even hold a 20-byte CID
+    const none = await exchange('127.0.0.1', r.port, shortHeader(21), 1, 500); // cannot even hold a 20-byte CID
     assert.equal(none.length, 0);
     assert.equal(r.count('packet_dropped', 'malformed'), 1);
   } finally {

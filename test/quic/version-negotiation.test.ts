@@ -31,7 +31,7 @@ test('an unknown version is answered with Version Negotiation offering v1', asyn
 test('an unknown version in a small datagram is dropped silently (RFC 9000 §5.2.2)', async () => {
   const r = await startResponder();
   try {
-    const replies = await exchange('127.0.0.1', r.port, longHeaderDatagram(0x1a2a3a4a, randomBytes(8), randomBytes(8), 300));
+    const replies = await exchange('127.0.0.1', r.port, longHeaderDatagram(0x1a2a3a4a, randomBytes(8), randomBytes(8), 300), 1, 500);
     assert.equal(replies.length, 0);
     assert.equal(r.count('packet_dropped', 'unsupported_version'), 1);
   } finally {
