@@ -73,7 +73,7 @@ export function toRequestHead(fields: readonly string[]): RequestHead {
     else if (name === ':scheme' && scheme === undefined) scheme = value;
     else if (name === ':authority' && authority === undefined) authority = value;
     else if (name === ':path' && path === undefined) path = value;
-    else throw malformed(`pseudo-header ${name} repeated or not allowed in a request`);
+    else throw malformed(`pseudo-header ${JSON.stringify(name)} repeated or not allowed in a request`);
   }
   const headers: Record<string, string | string[]> = Object.create(null);
   addRegularFields(fields, i, headers);
@@ -164,7 +164,7 @@ function contentLength(value: string | string[] | undefined): number {
 
 function checkName(name: string): void {
   if (name.length === 0) throw malformed('empty field name');
-  if (name.charCodeAt(0) === 0x3a) throw malformed(`pseudo-header ${name} after regular fields or in trailers`);
+  if (name.charCodeAt(0) === 0x3a) throw malformed(`pseudo-header ${JSON.stringify(name)} after regular fields or in trailers`);
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c > 0xff || NAME[c] === 0) throw malformed(`invalid field name ${JSON.stringify(name)}`);
@@ -176,10 +176,10 @@ function checkValue(name: string, value: string): void {
   if (last < 0) return;
   const first = value.charCodeAt(0);
   const end = value.charCodeAt(last);
-  if (first === 0x20 || first === 0x09 || end === 0x20 || end === 0x09) throw malformed(`${name} value has surrounding whitespace`);
+  if (first === 0x20 || first === 0x09 || end === 0x20 || end === 0x09) throw malformed(`${JSON.stringify(name)} value has surrounding whitespace`);
   for (let i = 0; i <= last; i++) {
     const c = value.charCodeAt(i);
-    if (c === 0 || c === 0x0a || c === 0x0d) throw malformed(`${name} value contains NUL, CR or LF`);
+    if (c === 0 || c === 0x0a || c === 0x0d) throw malformed(`${JSON.stringify(name)} value contains NUL, CR or LF`);
   }
 }
 
