@@ -19,6 +19,7 @@ export class NodeCoreRequest implements CoreRequest {
   // Created on first use: most requests (static files) never look at it, and AbortController is not free.
   #abort: AbortController | undefined;
   #aborted = false;
+  #remote: string | undefined;
 
   constructor(raw: NodeRequest, protocol: Protocol, scheme: 'http' | 'https') {
     this.#raw = raw;
@@ -30,10 +31,13 @@ export class NodeCoreRequest implements CoreRequest {
     const h = raw.headers;
     this.authority = (protocol === 'h1' ? h.host : (h[':authority'] as string | undefined) ?? h.host) ?? '';
     this.body = hasBody(raw, protocol) ? (raw as Readable) : null;
+    // HTTP/2's compat socket answers undefined once the stream has closed, which is when the access log
+    // reads it: read it now.
+    if (protocol === 'h2') void this.remoteAddress;
   }
 
   get remoteAddress(): string {
-    return this.#raw.socket?.remoteAddress ?? '';
+    return (this.#remote ??= this.#raw.socket?.remoteAddress ?? '');
   }
 
   get signal(): AbortSignal {
