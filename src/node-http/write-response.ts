@@ -22,7 +22,9 @@ export function writeResponse(
   const report = (): void => {
     if (reported) return;
     reported = true;
-    const aborted = !res.writableFinished;
+    // writableEnded too: an HTTP/2 stream the client closes with NO_ERROR (undici's abort) reports
+    // writableFinished although the response never ended.
+    const aborted = !res.writableEnded || !res.writableFinished;
     if (aborted) req.markAborted();
     core.finish(req, out, { bytesSent: sent, bytesReceived: bytesReceived(req), aborted }, startedAt);
     onDone();
