@@ -2,42 +2,20 @@
 // verbatim (--path-as-is, --request-target), and the negotiated HTTP version checked from -w so a
 // silent fallback (h3 → h2, h2 → h1) fails. The binary is the HTTP/3-capable curl that
 // scripts/install-clients.sh builds (test/support/clients.ts) when installed, else the system curl.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { clients } from '../../support/clients.js';
+import { clientBinary } from '../client-binary.js';
 import { type Driver, type DriverFactory, type DriverRequest, type DriverResponse, headerRecord, type ServerPorts, type WireProtocol } from '../driver.js';
 
 const run = promisify(execFile);
 
-interface CurlBinary {
-  readonly path: string;
-  readonly http3: boolean;
-}
-
-let found: CurlBinary | null | undefined;
-
-/** The curl to use, once per process; null when there is none at all. */
-function curlBinary(): CurlBinary | null {
-  if (found !== undefined) return found;
-  const candidates: string[] = [];
-  try {
-    candidates.push(clients().curl);
-  } catch {
-    // Not installed (or another client missing): the system curl still covers h1 and h2.
-  }
-  candidates.push('curl');
-  for (const path of candidates) {
-    try {
-      const version = execFileSync(path, ['-V'], { encoding: 'utf8' });
-      return (found = { path, http3: /^Features:.*\bHTTP3\b/m.test(version) });
-    } catch {
-      continue;
-    }
-  }
-  return (found = null);
+/** The curl to use and whether it speaks HTTP/3; null when there is none at all. */
+function curlBinary(): { path: string; http3: boolean } | null {
+  const bin = clientBinary('curl', '-V');
+  return bin === undefined ? null : { path: bin.path, http3: /^Features:.*\bHTTP3\b/m.test(bin.version) };
 }
 
 const versionFlag: Record<WireProtocol, string> = { h1: '--http1.1', h2: '--http2', h3: '--http3-only' };
