@@ -60,7 +60,9 @@ export function writeResponse(
 // read nor a vanished client leaves a half-open stream behind.
 function pipeCounted(src: Readable, res: NodeResponse, count: (n: number) => void): void {
   src.on('data', (chunk: Buffer) => count(chunk.length));
-  src.on('error', () => res.destroy());
+  // With the error: an HTTP/2 stream destroyed without one is reset with NO_ERROR, which a client takes
+  // for a complete (silently truncated) response; with one it is INTERNAL_ERROR (RFC 9113 §8.1).
+  src.on('error', (err) => res.destroy(err));
   res.once('close', () => {
     if (!src.destroyed) src.destroy();
   });

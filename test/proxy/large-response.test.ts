@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { Agent, request } from 'undici';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
-import { startOrigin, type Origin } from './support.js';
+import { drained, startOrigin, type Origin } from './support.js';
 
 const total = 64 * 1024 * 1024;
 const chunk = 64 * 1024;
@@ -51,7 +51,7 @@ describe('a 64 MiB streamed response', () => {
       const data = randomBytes(chunk);
       h.update(data);
       sent.bytes += data.length;
-      if (!res.write(data)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(data)) await drained(res);
     }
     sent.hash = h.digest('hex');
     res.end();

@@ -105,3 +105,16 @@ export async function closedPort(): Promise<number> {
   await o.close();
   return o.port;
 }
+
+/** Resolves when a writable asks for more, or closes (one pair of listeners, removed after). */
+export function drained(w: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      w.off('drain', done);
+      w.off('close', done);
+      resolve();
+    };
+    w.on('drain', done);
+    w.on('close', done);
+  });
+}
