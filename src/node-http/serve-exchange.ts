@@ -20,9 +20,15 @@ export function serveExchange(
   const startedAt = performance.now();
   counter.started();
   const req = new NodeCoreRequest(raw, protocol, scheme);
+  // The contract's req.signal aborts as soon as the client goes away, also while the core is still
+  // working (the proxy then cancels the origin request instead of waiting for its answer).
+  const gone = (): void => req.markAborted();
+  res.once('close', gone);
   core.handle(req).then(
     (out) => {
-      if (res.destroyed || res.headersSent) {
+      res.off('close', gone);
+      // Http2ServerResponse has no `destroyed`: a reset stream shows on res.stream.
+      if (res.destroyed || res.headersSent || ('stream' in res && res.stream.destroyed)) {
         // The client left while the core was working: nothing to write, but the exchange still ends once.
         core.finish(req, out, { bytesSent: 0, bytesReceived: 0, aborted: true }, startedAt);
         req.markAborted();
