@@ -9,13 +9,14 @@ import { startServer, type TestServer } from '../support/start-server.js';
 export interface TestOrigin extends Origin {
   /** Answers every request held at /slow. */
   release(): void;
-  /** Requests currently held at /slow or /hang. */
+  /** Requests currently held at /slow, /hang or /trickle. */
   held(): number;
 }
 
 /**
  * /ok → "hello"; /echo → the request body; /slow → "done" once release() is called; /hang → never;
- * /fail → 500; /reset → the connection is destroyed; /cookie → a Set-Cookie carrying `secret`.
+ * /trickle → 1000 bytes every 50 ms for 5 s; /fail → 500; /reset → the connection is destroyed;
+ * /cookie → a Set-Cookie carrying `secret`.
  */
 export async function testOrigin(secret = 'origin-secret'): Promise<TestOrigin> {
   let waiting: (() => void)[] = [];
@@ -32,6 +33,17 @@ export async function testOrigin(secret = 'origin-secret'): Promise<TestOrigin> 
       held++;
       res.on('close', () => held--);
       if (path === '/slow') waiting.push(() => res.end('done'));
+      return;
+    }
+    if (path === '/trickle') {
+      held++;
+      let n = 0;
+      const t = setInterval(() => (++n === 100 ? res.end() : res.write('x'.repeat(1000))), 50);
+      res.on('close', () => {
+        held--;
+        clearInterval(t);
+      });
+      res.write('x'.repeat(1000));
       return;
     }
     if (path === '/fail') return void res.writeHead(500).end('boom');
