@@ -15,7 +15,7 @@
 //   RWS_CONFIG_COMPRESSION=off stops it, precompressed siblings are still served.
 import { realpathSync } from 'node:fs';
 import type { Config } from '../config/options.js';
-import type { CoreRequest, CoreResponse } from '../contract.js';
+import type { CoreRequest, CoreResponse, ResponseHeaders } from '../contract.js';
 import type { StaticHandler } from '../handlers.js';
 import { textResponse } from '../responses.js';
 import { FileLookup } from './file-lookup.js';
@@ -39,7 +39,8 @@ export function createStaticHandler(config: Config): StaticHandler {
     minSize: COMPRESS_MIN_BYTES,
     maxSize: COMPRESS_MAX_BYTES,
   };
-  const allow = config.corsAllowOrigins === undefined ? 'GET, HEAD' : 'GET, HEAD, OPTIONS';
+  const corsOn = config.corsAllowOrigins !== undefined;
+  const allow = corsOn ? 'GET, HEAD, OPTIONS' : 'GET, HEAD';
 
   return {
     async serve(req: CoreRequest): Promise<CoreResponse | null> {
@@ -49,15 +50,22 @@ export function createStaticHandler(config: Config): StaticHandler {
       const found = await files.lookup(target.rel, target.dir);
       if (found.kind === 'none') return null;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
+        // With CORS on, OPTIONS is served (preflights by the CORS policy before this point, any other
+        // OPTIONS here, RFC 9110 §9.3.7), so Allow must list it and OPTIONS must not be refused.
+        if (req.method === 'OPTIONS' && corsOn) return emptyResponse(204, { allow, 'content-length': 0 }, 'static');
         return textResponse(405, 'method not allowed', 'static', { allow });
       }
       if (found.kind === 'redirect') {
         // As nginx: a directory asked for without its slash moves there, so relative links in its
         // index resolve against the directory. The Location is built from the validated path only.
-        return { status: 301, headers: { location: target.raw + '/' + target.query, 'content-length': 0 }, body: { kind: 'empty' }, route: 'redirect' };
+        return emptyResponse(301, { location: target.raw + '/' + target.query, 'content-length': 0 }, 'redirect');
       }
       return fileResponse(req, found.file, options);
     },
     notFound: (req) => notFoundResponse(req, files),
   };
+}
+
+function emptyResponse(status: number, headers: ResponseHeaders, route: string): CoreResponse {
+  return { status, headers, body: { kind: 'empty' }, route };
 }

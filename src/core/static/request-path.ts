@@ -32,6 +32,7 @@ const BAD: RequestPath = { kind: 'bad' };
 const NONE: RequestPath = { kind: 'none' };
 const absoluteForm = /^https?:\/\/[^/?#]*/i;
 // Controls, DEL, and the separators that a decoded segment must not smuggle in.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const forbiddenDecoded = /[\x00-\x1f\x7f/\\]/;
 
 export function parseRequestPath(target: string): RequestPath {

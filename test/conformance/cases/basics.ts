@@ -100,6 +100,14 @@ export const basicCases: Case[] = [
     },
   },
   {
+    name: 'OPTIONS that is not a preflight: 204 with Allow (CORS on)',
+    async run(d) {
+      const res = await d.request({ method: 'OPTIONS', path: '/hello.txt' });
+      expectStatus(res, 204);
+      assert.equal(res.headers.allow, 'GET, HEAD, OPTIONS');
+    },
+  },
+  {
     name: '/healthz and /readyz',
     async run(d) {
       const h = await get(d, '/healthz');
