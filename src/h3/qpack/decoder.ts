@@ -20,6 +20,7 @@
 // validation (src/h3/request-head.ts) decides what is acceptable.
 import { connectionError, FieldSectionTooLargeError, H3Code, H3Error } from '../wire/error-codes.js';
 import { huffmanDecode } from './huffman.js';
+import { latin1 } from './latin1.js';
 import { PREFIX_INT_INCOMPLETE, PREFIX_INT_MALFORMED, readPrefixInt, type IntCursor } from './prefix-int.js';
 import { STATIC_NAMES, STATIC_TABLE, STATIC_VALUES } from './static-table.js';
 
@@ -48,7 +49,8 @@ export function decodeFieldSection(block: Uint8Array, maxFieldSectionSize: numbe
   if (cursor.value !== 0) throw failed('Required Insert Count is not 0, but our dynamic table capacity is 0');
   // Delta Base: any value is allowed when nothing references the dynamic table (§4.5.1.2).
   offset = readInt(block, offset, end, 7);
-  const view = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+  // Blocks usually arrive as Buffers (views of QUIC stream chunks): use them to slice long strings.
+  const view = Buffer.isBuffer(block) ? block : null;
   const fields: string[] = [];
   let size = 0;
   while (offset < end) {
@@ -105,7 +107,7 @@ function staticIndex(index: number): number {
  * (RFC 9204 §4.1.2) into `decodedString`; returns the offset after it. `budget` is how many octets
  * the field section may still grow by: a longer string is refused before it is built.
  */
-function readString(block: Uint8Array, view: Buffer, offset: number, end: number, prefixBits: number, budget: number): number {
+function readString(block: Uint8Array, view: Buffer | null, offset: number, end: number, prefixBits: number, budget: number): number {
   if (budget < 0) throw tooLarge();
   const huffman = (block[offset] & (1 << prefixBits)) !== 0;
   const start = readInt(block, offset, end, prefixBits);
@@ -118,7 +120,7 @@ function readString(block: Uint8Array, view: Buffer, offset: number, end: number
     decodedString = text;
   } else {
     if (length > budget) throw tooLarge();
-    decodedString = view.toString('latin1', start, stop);
+    decodedString = latin1(block, start, stop, view);
   }
   return stop;
 }

@@ -11,6 +11,7 @@
 // strictly shorter than 8 bits; a decoded EOS symbol is an error. Errors are H3Error
 // QPACK_DECOMPRESSION_FAILED, the only QPACK error Huffman strings can cause in a field section.
 import { connectionError, H3Code } from '../wire/error-codes.js';
+import { latin1 } from './latin1.js';
 
 const EOS = 256;
 
@@ -136,7 +137,7 @@ export function huffmanDecode(src: Uint8Array, start = 0, end = src.length, maxL
   if ((flags & ACCEPT) === 0) {
     throw connectionError(H3Code.QPACK_DECOMPRESSION_FAILED, 'huffman: padding is not an EOS prefix of under 8 bits');
   }
-  return out.toString('latin1', 0, n);
+  return latin1(out, 0, n, out);
 }
 
 function eosError(): Error {
