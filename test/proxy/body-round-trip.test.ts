@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, closeClients, sha256, sha256Of, startEdge, startOrigin, type Origin } from './support.js';
+import { clients, stopAll, sha256, sha256Of, startEdge, startOrigin, type Origin } from './support.js';
 
 const size = 5 * 1024 * 1024;
 
@@ -26,9 +26,7 @@ describe('request and response bodies stream both ways', () => {
     edge = await startEdge(origin.url);
   });
   after(async () => {
-    await closeClients(list);
-    await edge.close();
-    await origin.close();
+    await stopAll(list, [edge], origin);
   });
 
   for (const c of list) {

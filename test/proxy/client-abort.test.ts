@@ -37,16 +37,7 @@ describe('client aborts mid-download', () => {
 
   it('h1: the origin sees its request closed within a second or so', async () => {
     const before = closed;
-    const ac = new AbortController();
-    const r = await request(`${edge.h1}/stream`, { dispatcher: h1, signal: ac.signal });
-    assert.equal(r.statusCode, 200);
-    let got = 0;
-    await assert.rejects(async () => {
-      for await (const piece of r.body) {
-        got += (piece as Buffer).length;
-        if (got > 256 * 1024) ac.abort();
-      }
-    });
+    await downloadThenAbort(`${edge.h1}/stream`, h1);
     await originSeesClose(before);
   });
 
@@ -74,21 +65,27 @@ describe('client aborts mid-download', () => {
     const before = closed;
     const h2 = new Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
     try {
-      const ac = new AbortController();
-      const r = await request(`${edge.tls}/stream`, { dispatcher: h2, signal: ac.signal });
-      let got = 0;
-      await assert.rejects(async () => {
-        for await (const piece of r.body) {
-          got += (piece as Buffer).length;
-          if (got > 256 * 1024) ac.abort();
-        }
-      });
+      await downloadThenAbort(`${edge.tls}/stream`, h2);
       await originSeesClose(before);
     } finally {
       await h2.destroy();
     }
   });
 });
+
+// undici's request with an AbortController, aborted once 256 KiB of the body has arrived.
+async function downloadThenAbort(url: string, dispatcher: Agent): Promise<void> {
+  const ac = new AbortController();
+  const r = await request(url, { dispatcher, signal: ac.signal });
+  assert.equal(r.statusCode, 200);
+  let got = 0;
+  await assert.rejects(async () => {
+    for await (const piece of r.body) {
+      got += (piece as Buffer).length;
+      if (got > 256 * 1024) ac.abort();
+    }
+  });
+}
 
 // Writes until the response is closed, honouring backpressure.
 async function endless(res: ServerResponse): Promise<void> {

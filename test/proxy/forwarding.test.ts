@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request as nodeRequest, type IncomingHttpHeaders } from 'node:http';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, closeClients, startEdge, startOrigin, type Origin } from './support.js';
+import { clients, stopAll, startEdge, startOrigin, type Origin } from './support.js';
 
 interface Seen {
   method: string;
@@ -47,9 +47,7 @@ describe('forwarding to the origin', () => {
     prefixed = await startEdge(origin.url + '/base/');
   });
   after(async () => {
-    await closeClients(list);
-    await Promise.all([edge.close(), prefixed.close()]);
-    await origin.close();
+    await stopAll(list, [edge, prefixed], origin);
   });
 
   for (const c of list) {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, closeClients, recordEvents, startEdge, startOrigin, type Origin, type Recorded } from './support.js';
+import { clients, stopAll, recordEvents, startEdge, startOrigin, type Origin, type Recorded } from './support.js';
 
 describe('origin fails mid-body', () => {
   let origin: Origin;
@@ -25,9 +25,7 @@ describe('origin fails mid-body', () => {
     events = recordEvents(edge);
   });
   after(async () => {
-    await closeClients(list);
-    await edge.close();
-    await origin.close();
+    await stopAll(list, [edge], origin);
   });
 
   for (const c of list) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, closeClients, recordEvents, startEdge, startOrigin, type Origin, type Recorded } from './support.js';
+import { clients, stopAll, recordEvents, startEdge, startOrigin, type Origin, type Recorded } from './support.js';
 
 describe('origin timeout', () => {
   let origin: Origin;
@@ -24,9 +24,7 @@ describe('origin timeout', () => {
     events = recordEvents(edge);
   });
   after(async () => {
-    await closeClients(list);
-    await edge.close();
-    await origin.close();
+    await stopAll(list, [edge], origin);
   });
 
   for (const c of list) {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, closeClients, closedPort, recordEvents, startEdge, type Recorded } from './support.js';
+import { clients, stopAll, closedPort, recordEvents, startEdge, type Recorded } from './support.js';
 
 describe('origin unreachable', () => {
   let edge: TestServer;
@@ -16,8 +16,7 @@ describe('origin unreachable', () => {
     events = recordEvents(edge);
   });
   after(async () => {
-    await closeClients(list);
-    await edge.close();
+    await stopAll(list, [edge]);
   });
 
   for (const c of list) {

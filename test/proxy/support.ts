@@ -54,8 +54,11 @@ export function clients(): Client[] {
   ];
 }
 
-export async function closeClients(list: Client[]): Promise<void> {
+/** Tears a test down in order: clients, then edges (drained), then the origin; skips what never started. */
+export async function stopAll(list: Client[], edges: (TestServer | undefined)[], origin?: Origin): Promise<void> {
   await Promise.all(list.map((c) => c.dispatcher.destroy()));
+  await Promise.all(edges.map((e) => e?.close()));
+  await origin?.close();
 }
 
 export async function sha256Of(stream: Readable): Promise<{ hash: string; length: number }> {
