@@ -134,3 +134,13 @@ export async function waitForAccess(p: ServerProcess, match: (e: Record<string, 
   if (found.length < count) throw new Error(`saw ${found.length} of ${count} access lines; stdout:\n${p.lines.join('\n')}\nstderr:\n${p.stderr()}`);
   return found;
 }
+
+/** For a server spawned with waitReady: false: waits for "ready" and fills p.ports from the "listening" events, JSON or text. */
+export async function readyPorts(p: ServerProcess): Promise<void> {
+  const ready = await eventually(async () => p.lines.some((l) => /"msg":"ready"| INFO ready /.test(l)), (ok) => ok, 10_000);
+  if (!ready) throw new Error(`server not ready; stdout:\n${p.lines.join('\n')}\nstderr:\n${p.stderr()}`);
+  for (const l of p.lines) {
+    const m = /"listener":"(\w+)".*"port":(\d+)|INFO listening listener=(\w+) address=\S+ port=(\d+)$/.exec(l);
+    if (m) p.ports[m[1] ?? m[3]!] = Number(m[2] ?? m[4]);
+  }
+}
