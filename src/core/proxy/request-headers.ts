@@ -19,11 +19,18 @@ export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): 
   const h: UpstreamHeaders = endToEnd(req.headers, replaced);
   h['host'] = req.authority || fallbackHost;
   // The edge is the first trusted hop: it appends the peer it saw to whatever list the client sent.
-  if (req.remoteAddress !== '') h['x-forwarded-for'] = appendToList(req.headers['x-forwarded-for'], req.remoteAddress);
+  const peer = plainAddress(req.remoteAddress);
+  if (peer !== '') h['x-forwarded-for'] = appendToList(req.headers['x-forwarded-for'], peer);
   // Scheme and host are facts this edge observed: a client's own claims are overwritten, not kept.
   h['x-forwarded-proto'] = req.scheme;
   if (req.authority !== '') h['x-forwarded-host'] = req.authority;
   h['via'] = appendToList(req.headers['via'], viaEntry(req.protocol));
   if (req.requestId !== undefined) h['x-request-id'] = req.requestId;
   return h;
+}
+
+// A dual-stack socket (RWS_CONFIG_IP=::) reports IPv4 peers as '::ffff:192.0.2.1'; origins expect the IPv4
+// form (RFC 4291 §2.5.5.2 mapped addresses are a socket API artefact, not the client's address).
+function plainAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
 }
