@@ -10,7 +10,7 @@ import { sumOf, valueOf } from './exposition.js';
 import { closeAll, protocolClients, scrape, send } from './support.js';
 
 const request = ['protocol', 'method', 'route', 'status_code'];
-export const PINNED: Record<string, { type: string; labels: string[] }> = {
+const PINNED: Record<string, { type: string; labels: string[] }> = {
   http_requests_total: { type: 'counter', labels: request },
   http_request_duration_seconds: { type: 'histogram', labels: request },
   http_request_errors_total: { type: 'counter', labels: ['protocol', 'reason'] },
