@@ -5,10 +5,13 @@
 import { loadConfig } from './core/config/load-config.js';
 import { helpText } from './core/config/help.js';
 import { ConfigError, ExitCode } from './core/errors.js';
+import { flushLogs } from './core/shutdown.js';
 import { createServer, type Server } from './server.js';
 
 // An uncaught exception still gets a short drain so in-flight requests are not thrown away.
 const crashDrainMs = 2000;
+// The latest exit after an uncaught exception, whatever happens to the drain.
+const crashExitMs = crashDrainMs + 3000;
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -32,29 +35,38 @@ async function main(argv: string[]): Promise<void> {
     await server.start();
   } catch (e) {
     server.observer.event('fatal', 'startup failed', { err: (e as Error).message });
-    await server.observer.flush();
+    await flushLogs(server.observer);
     process.exit(ExitCode.failure);
   }
 }
 
 function installSignals(server: Server): void {
+  let crashed = false;
+  const exit = (code: number): never => process.exit(crashed ? ExitCode.failure : code);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (server.shutdown.inProgress) {
-      server.observer.event('warn', 'second signal: exiting now', { signal });
-      void server.observer.flush().finally(() => process.exit(ExitCode.forced));
+      server.observer.event('warn', 'second signal: exiting now', { signal, exit_code: ExitCode.forced });
+      void flushLogs(server.observer).finally(() => process.exit(ExitCode.forced));
       return;
     }
+    // SIGINT (Ctrl-C, or an operator) means now: no delay for load balancers to catch up.
     const delayMs = signal === 'SIGINT' ? 0 : undefined;
-    void server.shutdown.run(signal, { delayMs }).then((code) => process.exit(code));
+    void server.shutdown.run(signal, { delayMs }).then(exit);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Also reached by unhandled promise rejections (node's default --unhandled-rejections=throw).
   process.on('uncaughtException', (err) => {
-    server.observer.event('fatal', 'uncaught exception', { err: err.stack ?? String(err) });
-    if (server.shutdown.inProgress) process.exit(ExitCode.failure);
-    void server.shutdown
-      .run('uncaughtException', { delayMs: 0, drainTimeoutMs: crashDrainMs })
-      .then(() => process.exit(ExitCode.failure));
+    server.observer.event('fatal', 'uncaught exception', { err: err.stack ?? String(err), exit_code: ExitCode.failure });
+    if (crashed) return;
+    crashed = true;
+    // A drain already running (SIGTERM) skips the rest of its delay and gets the crash deadline; it
+    // then ends with exit(failure), like a drain started here.
+    if (server.shutdown.inProgress) server.shutdown.hurry(crashDrainMs);
+    else void server.shutdown.run('uncaughtException', { delayMs: 0, drainTimeoutMs: crashDrainMs }).then(exit);
+    // Backstop: the process state is unknown after an exception, so a drain that somehow does not end
+    // does not keep a broken process alive.
+    setTimeout(() => void flushLogs(server.observer).finally(() => process.exit(ExitCode.failure)), crashExitMs).unref();
   });
 }
 

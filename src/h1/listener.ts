@@ -34,8 +34,8 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
     (req: IncomingMessage, res: ServerResponse) => {
       const socket = req.socket;
       serveExchange(core, req, res, 'h1', 'http', {
-        started: () => tracker.requestStarted(socket),
-        ended: () => tracker.requestEnded(socket),
+        started: () => tracker.requestStarted(socket, res),
+        ended: () => tracker.requestEnded(socket, res),
       });
     },
   );
@@ -51,13 +51,15 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
   return {
     name: o.name,
     listen: () => listenOn(server, o.host, o.port),
+    // server.close() stops accepting (new connections are refused); the tracker does the rest: node's
+    // own close leaves busy and not-yet-requested sockets open and keep-alive (src/node-http/connection-tracker.ts).
     async drain(deadline) {
-      server.close();
+      if (server.listening) server.close();
       tracker.startDrain();
       await tracker.idle(deadline);
     },
     async close() {
-      server.close();
+      if (server.listening) server.close();
       return tracker.destroyAll();
     },
     inflight: () => tracker.inflight,

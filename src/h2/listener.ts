@@ -69,8 +69,8 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     } else {
       const socket = req.socket as Socket;
       serveExchange(core, req, res, 'h1', 'https', {
-        started: () => h1.requestStarted(socket),
-        ended: () => h1.requestEnded(socket),
+        started: () => h1.requestStarted(socket, res as ServerResponse),
+        ended: () => h1.requestEnded(socket, res as ServerResponse),
       });
     }
   });
@@ -88,14 +88,16 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   return {
     name: o.name,
     listen: () => listenOn(server, o.host, o.port),
+    // server.close() only stops accepting: on Node 20 it sends no GOAWAY and leaves sessions open, so the
+    // trackers drain HTTP/2 sessions (two-phase GOAWAY) and HTTP/1.1 connections themselves.
     async drain(deadline) {
-      server.close();
+      if (server.listening) server.close();
       h1.startDrain();
       sessions.startDrain(deadline);
       await Promise.all([h1.idle(deadline), sessions.idle(deadline)]);
     },
     async close() {
-      server.close();
+      if (server.listening) server.close();
       return h1.destroyAll() + sessions.destroyAll(constants.NGHTTP2_CANCEL);
     },
     inflight: () => h1.inflight + sessions.inflight,

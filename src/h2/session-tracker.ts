@@ -1,76 +1,96 @@
 // HTTP/2 sessions and their in-flight streams, for draining. The drain is the two-phase GOAWAY of
-// RFC 9113 §6.8: first GOAWAY with the largest stream id (2^31-1) so the client stops opening streams
-// while the ones already in flight are still accepted, then, one round trip later, GOAWAY with the last
-// stream id actually processed; the session closes when its streams are done.
+// RFC 9113 §6.8 (as Envoy and h2o do): first GOAWAY with the largest stream id (2^31-1) so the client
+// stops opening streams, then, one round trip later (a PING ack proves the client has read the first),
+// GOAWAY with the last stream id actually processed; node closes the session once its streams are done.
+//
+// What node's nghttp2 does between the phases (measured on Node 20, docs/drain.md): node exposes no
+// shutdown notice, so the first GOAWAY is an ordinary one and nghttp2 silently ignores any stream the
+// client opened before reading it. The second GOAWAY then carries a last stream id below those streams,
+// which tells the client they were never processed and may be retried elsewhere (§6.8). So no request
+// is lost, and none started before the first GOAWAY is cut; the streams in between are refused, not run.
 import { constants, type ServerHttp2Session } from 'node:http2';
+import { Waiters } from '../node-http/waiters.js';
 
 const maxStreamId = 2 ** 31 - 1;
+/** Longest wait for the PING ack before sending the second GOAWAY anyway. */
+const secondPhaseMaxMs = 1000;
 
 export class SessionTracker {
-  readonly #streams = new Map<ServerHttp2Session, number>();
+  /** Every open session and how many of its streams are in flight. */
+  readonly #sessions = new Map<ServerHttp2Session, number>();
   #inflight = 0;
-  #draining = false;
-  #waiters: (() => void)[] = [];
+  #deadline: number | undefined;
+  readonly #done = new Waiters();
 
   add(session: ServerHttp2Session): void {
-    this.#streams.set(session, 0);
-    session.once('close', () => this.#streams.delete(session));
-    if (this.#draining) this.#goaway(session);
+    this.#sessions.set(session, 0);
+    session.once('close', () => {
+      this.#sessions.delete(session);
+      this.#check();
+    });
+    if (this.#deadline !== undefined) goawayTwoPhase(session, this.#deadline);
   }
 
   streamStarted(session: ServerHttp2Session): void {
     this.#inflight++;
-    this.#streams.set(session, (this.#streams.get(session) ?? 0) + 1);
+    const n = this.#sessions.get(session);
+    if (n !== undefined) this.#sessions.set(session, n + 1);
   }
 
   streamEnded(session: ServerHttp2Session): void {
     this.#inflight--;
-    if (this.#streams.has(session)) this.#streams.set(session, this.#streams.get(session)! - 1);
-    if (this.#inflight === 0) for (const w of this.#waiters.splice(0)) w();
+    const n = this.#sessions.get(session);
+    if (n !== undefined) this.#sessions.set(session, n - 1);
+    this.#check();
   }
 
   get inflight(): number {
     return this.#inflight;
   }
 
+  get sessions(): number {
+    return this.#sessions.size;
+  }
+
   startDrain(deadline: number): void {
-    this.#draining = true;
-    for (const s of this.#streams.keys()) this.#goaway(s, deadline);
+    this.#deadline = deadline;
+    for (const s of this.#sessions.keys()) goawayTwoPhase(s, deadline);
   }
 
-  #goaway(session: ServerHttp2Session, deadline = Date.now() + 1000): void {
-    if (session.closed || session.destroyed) return;
-    session.goaway(constants.NGHTTP2_NO_ERROR, maxStreamId);
-    // Second phase after a round trip: a PING ack proves the client has seen the first GOAWAY.
-    const second = (): void => {
-      if (!session.closed && !session.destroyed) session.close();
-    };
-    const t = setTimeout(second, Math.max(0, Math.min(1000, deadline - Date.now())));
-    t.unref();
-    try {
-      session.ping(() => {
-        clearTimeout(t);
-        second();
-      });
-    } catch {
-      // ping throws if the session is already closing; the timer still runs the second phase
-    }
+  /** Resolves once no stream is in flight and every session has closed, or at the deadline (ms since epoch). */
+  idle(deadline: number): Promise<void> {
+    return this.#done.wait(() => this.#isDone(), deadline);
   }
 
-  async idle(deadline: number): Promise<void> {
-    if (this.#inflight === 0) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      this.#waiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-
+  /** Destroys every session (RST_STREAM/GOAWAY with `code`); returns how many streams were cut. */
   destroyAll(code: number): number {
     const cut = this.#inflight;
-    for (const s of this.#streams.keys()) s.destroy(undefined, code);
+    for (const s of this.#sessions.keys()) s.destroy(undefined, code);
     return cut;
   }
+
+  #isDone(): boolean {
+    return this.#inflight === 0 && this.#sessions.size === 0;
+  }
+
+  #check(): void {
+    if (this.#isDone()) this.#done.release();
+  }
+}
+
+function goawayTwoPhase(session: ServerHttp2Session, deadline: number): void {
+  if (session.closed || session.destroyed) return;
+  session.goaway(constants.NGHTTP2_NO_ERROR, maxStreamId);
+  let done = false;
+  // session.close() sends GOAWAY with nghttp2's last processed stream id, refuses new streams, and
+  // destroys the session when its open streams have ended.
+  const second = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    if (!session.closed && !session.destroyed) session.close();
+  };
+  const timer = setTimeout(second, Math.max(0, Math.min(secondPhaseMaxMs, deadline - Date.now())));
+  // ping() returns false (and never calls back) when too many pings are outstanding; the timer covers it.
+  session.ping(second);
 }

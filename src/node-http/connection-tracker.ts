@@ -1,32 +1,50 @@
-// Tracks the TCP connections of a node:http-style server and how many requests each has in flight, so a
-// drain can close idle keep-alive connections at once and busy ones as soon as their response is done.
+// Tracks the TCP connections of a node:http-style server (plain HTTP/1.1, or HTTP/1.1 over TLS) and the
+// responses in flight on each, so a drain can tell every client the connection is going away and close
+// each connection as soon as it has nothing left to send.
+//
+// Why not just node's server.close(): on Node 20 it stops accepting and closes keep-alive sockets that
+// are idle *at that moment*, but a response whose headers are written later still says
+// `Connection: keep-alive`, its socket stays open afterwards, and a socket that has not sent its first
+// request yet is left open too (measured on 20.x; docs/drain.md). This tracker closes all of those.
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Waiters } from './waiters.js';
 
 export class ConnectionTracker {
-  readonly #busy = new Map<Socket, number>();
+  /** Every open connection and the responses in flight on it (more than one only when pipelined). */
+  readonly #sockets = new Map<Socket, Set<ServerResponse>>();
   #inflight = 0;
   #draining = false;
-  #idleWaiters: (() => void)[] = [];
+  readonly #done = new Waiters();
 
   add(socket: Socket): void {
-    this.#busy.set(socket, 0);
-    socket.once('close', () => this.#busy.delete(socket));
+    this.#sockets.set(socket, new Set());
+    socket.once('close', () => {
+      this.#sockets.delete(socket);
+      this.#check();
+    });
+    // A connection that completes its TLS handshake after the drain began has sent no request yet.
+    if (this.#draining) socket.destroySoon();
   }
 
-  requestStarted(socket: Socket | null | undefined): void {
+  requestStarted(socket: Socket, res: ServerResponse): void {
     this.#inflight++;
-    if (socket) this.#busy.set(socket, (this.#busy.get(socket) ?? 0) + 1);
+    this.#sockets.get(socket)?.add(res);
+    // A request that arrives while draining (pipelined, or already on the wire) is answered, and its
+    // response says the connection closes after it (RFC 9112 §9.6).
+    if (this.#draining) res.shouldKeepAlive = false;
   }
 
-  requestEnded(socket: Socket | null | undefined): void {
+  requestEnded(socket: Socket, res: ServerResponse): void {
     this.#inflight--;
-    if (socket) {
-      const n = (this.#busy.get(socket) ?? 1) - 1;
-      if (this.#busy.has(socket)) this.#busy.set(socket, n);
-      // While draining, a connection whose last response is done has nothing more to do.
-      if (this.#draining && n === 0) setImmediate(() => socket.destroySoon());
+    const open = this.#sockets.get(socket);
+    if (open !== undefined) {
+      open.delete(res);
+      // Its headers said keep-alive (written before the drain began): close once the response is out.
+      // destroySoon ends the socket after the pending writes, so the tail of the body still arrives.
+      if (this.#draining && open.size === 0) socket.destroySoon();
     }
-    if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+    this.#check();
   }
 
   get inflight(): number {
@@ -34,31 +52,38 @@ export class ConnectionTracker {
   }
 
   get connections(): number {
-    return this.#busy.size;
+    return this.#sockets.size;
   }
 
-  /** Closes idle connections now and every other one when its in-flight requests end. */
+  /**
+   * Closes idle connections now; in-flight responses whose headers are not written yet will carry
+   * `Connection: close` (node then closes the socket after them); the rest close after their response.
+   */
   startDrain(): void {
     this.#draining = true;
-    for (const [socket, n] of this.#busy) if (n === 0) socket.destroySoon();
+    for (const [socket, open] of this.#sockets) {
+      if (open.size === 0) socket.destroySoon();
+      for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
+    }
   }
 
-  /** Resolves when no request is in flight, or at the deadline (ms since epoch). */
-  async idle(deadline: number): Promise<void> {
-    if (this.#inflight === 0) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      this.#idleWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+  /** Resolves once no request is in flight and every connection has closed, or at the deadline (ms since epoch). */
+  idle(deadline: number): Promise<void> {
+    return this.#done.wait(() => this.#isDone(), deadline);
   }
 
   /** Destroys every connection; returns how many requests were still in flight. */
   destroyAll(): number {
     const cut = this.#inflight;
-    for (const socket of this.#busy.keys()) socket.destroy();
+    for (const socket of this.#sockets.keys()) socket.destroy();
     return cut;
+  }
+
+  #isDone(): boolean {
+    return this.#inflight === 0 && this.#sockets.size === 0;
+  }
+
+  #check(): void {
+    if (this.#isDone()) this.#done.release();
   }
 }

@@ -30,7 +30,8 @@ export function writeResponse(
     onDone();
   };
   res.once('close', report);
-  if (req.protocol === 'h1' && core.draining()) (res as ServerResponse).shouldKeepAlive = false;
+  // HTTP/1.1 `Connection: close` while draining is the connection tracker's job: it starts when the
+  // listeners drain, not at SIGTERM (the shutdown delay serves keep-alive connections normally).
   (res as ServerResponse).writeHead(out.status, out.headers as Record<string, string | number | string[]>);
   const body = out.body;
   switch (body.kind) {
