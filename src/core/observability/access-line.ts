@@ -12,12 +12,26 @@ import { ROUTES, routeIndex } from './labels.js';
 const maxField = 2048;
 
 function header(v: string | string[] | undefined): string {
-  const s = typeof v === 'string' ? v : v === undefined ? '' : (v[0] ?? '');
-  return s.length > maxField ? s.slice(0, maxField) : s;
+  return field(typeof v === 'string' ? v : v === undefined ? '' : (v[0] ?? ''));
 }
 
 function field(s: string): string {
   return s.length > maxField ? s.slice(0, maxField) : s;
+}
+
+// Characters that need a JSON escape, and non-ASCII (left to JSON.stringify so a lone surrogate cannot
+// make the line invalid). A regex test does not allocate; JSON.stringify copies every string.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const needsEscape = /["\\\x00-\x1f\x7f-\uffff]/;
+
+/** A JSON string literal: the common printable-ASCII case by concatenation, the rest by JSON.stringify. */
+export function jsonString(s: string): string {
+  return needsEscape.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+/** The inside of jsonString(s), without the quotes. */
+function jsonInner(s: string): string {
+  return needsEscape.test(s) ? JSON.stringify(s).slice(1, -1) : s;
 }
 
 /**
@@ -32,7 +46,7 @@ export function ms(v: number): string {
 }
 
 export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): string {
-  // Fields from the client go through JSON.stringify (quotes and escapes in one pass); the request id
+  // Fields from the client go through jsonString (quoted, escaped when needed); the request id
   // (validated or generated), the socket's address and the folded route are safe as they are.
   let line =
     '{"time":"' +
@@ -42,9 +56,9 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     '","remote_addr":"' +
     req.remoteAddress +
     '","method":' +
-    JSON.stringify(field(req.method)) +
+    jsonString(field(req.method)) +
     ',"path":' +
-    JSON.stringify(field(req.path)) +
+    jsonString(field(req.path)) +
     ',"protocol":"' +
     req.protocol +
     '","status":' +
@@ -54,9 +68,9 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     ',"duration_ms":' +
     ms(durationMs) +
     ',"user_agent":' +
-    JSON.stringify(header(req.headers['user-agent'])) +
+    jsonString(header(req.headers['user-agent'])) +
     ',"referer":' +
-    JSON.stringify(header(req.headers['referer'])) +
+    jsonString(header(req.headers['referer'])) +
     ',"route":"' +
     ROUTES[routeIndex(res.route)] +
     '"';
@@ -68,7 +82,7 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
 const versions: Record<Protocol, string> = { h1: 'HTTP/1.1', h2: 'HTTP/2', h3: 'HTTP/3' };
 
 function quoted(s: string): string {
-  return s === '' ? '"-"' : JSON.stringify(s);
+  return s === '' ? '"-"' : jsonString(s);
 }
 
 /**
@@ -81,9 +95,13 @@ export function textAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     (req.remoteAddress || '-') +
     ' - - [' +
     isoNow() +
-    '] ' +
-    JSON.stringify(field(req.method) + ' ' + field(req.path) + ' ' + versions[req.protocol]) +
+    '] "' +
+    jsonInner(field(req.method)) +
     ' ' +
+    jsonInner(field(req.path)) +
+    ' ' +
+    versions[req.protocol] +
+    '" ' +
     res.status +
     ' ' +
     end.bytesSent +
