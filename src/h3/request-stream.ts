@@ -33,6 +33,8 @@ export class RequestStream {
   #paused = false;
   #startedAt = 0;
   #done = false;
+  /** Answered 431: whatever else arrives on the stream is ignored. */
+  #refused = false;
 
   constructor(ctx: RequestStreamContext, id: number, maxFrameSize: number) {
     this.#ctx = ctx;
@@ -46,13 +48,20 @@ export class RequestStream {
 
   /** Stream bytes from the engine; returns false to pause delivery (request-body backpressure). */
   onData(data: Uint8Array, fin: boolean): boolean {
-    if (this.#done) return true;
+    if (this.#done || this.#refused) return true;
     try {
       // The engine's buffer is only ours during this call, and the reader keeps views: copy once.
       if (data.byteLength > 0) this.#reader.push(Buffer.from(data));
       this.#drainFrames(fin);
       if (fin) this.#finishRequest();
     } catch (e) {
+      // A HEADERS frame longer than the limit is refused by the reader before it is buffered. An
+      // encoder never makes a field line longer than its RFC 9114 §4.2.2 size (name + value + 32),
+      // so the field section is over the limit too: the same 431 as when the decoder finds it so.
+      if (e instanceof FieldSectionTooLargeError && this.#request === null) {
+        this.#refuseTooLarge();
+        return true;
+      }
       this.#protocolError(e);
     }
     return !this.#paused;
@@ -161,6 +170,7 @@ export class RequestStream {
   // §4.2.2 / §10.5.1: an oversized field section is answered with 431 rather than a reset, so the
   // client learns why; the connection keeps serving.
   #refuseTooLarge(): void {
+    this.#refused = true;
     const head = { status: 431, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': tooLargeBody.length }, body: { kind: 'bytes' as const, data: tooLargeBody } };
     const writer = new ResponseWriter(this.#ctx.conn, this.#id, () => this.#end());
     this.#writer = writer;
