@@ -1,11 +1,11 @@
 // Collects log lines into one string and hands it to the destination in large pieces: per request this
-// is one string concatenation, and the destination's per-write bookkeeping (sonic-boom measures the
-// UTF-8 length of its buffer on every write) is paid once per batch instead of once per line.
+// is one string concatenation, and the destination's per-write bookkeeping is paid once per batch. The
+// batch leaves as one Buffer, encoded once (a string destination would measure, encode and re-encode it).
 // A batch leaves when it reaches `maxChars`, when `maxDelayMs` has passed since its first line, or when
 // handOver() is called (events, flush, exit), so lines are never held for long.
 
 export interface LineDestination {
-  write(data: string): unknown;
+  write(data: Buffer): unknown;
 }
 
 export class LineBatch {
@@ -37,6 +37,6 @@ export class LineBatch {
     if (this.#pending === '') return;
     const data = this.#pending;
     this.#pending = '';
-    this.#dest.write(data);
+    this.#dest.write(Buffer.from(data));
   }
 }

@@ -7,7 +7,7 @@ import pino, { type Logger as PinoLogger } from 'pino';
 import type { Config } from '../config/options.js';
 import { redact, textEventLine } from './event-fields.js';
 import { isoNow } from './iso-time.js';
-import { LineBatch } from './line-batch.js';
+import { LineBatch, type LineDestination } from './line-batch.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -30,10 +30,11 @@ const silent: Logger = { accessLog: false, access() {}, event() {}, flush: async
 export function createLogger(config: Pick<Config, 'logFormat' | 'logLevel' | 'accessLog'>, fd = 1): Logger {
   if (config.logLevel === 'silent') return silent;
   const threshold = pino.levels.values[config.logLevel]!;
-  const dest = pino.destination({ dest: fd, sync: false, minLength: 1, maxLength: maxBufferedBytes });
+  const dest = pino.destination({ dest: fd, sync: false, contentMode: 'buffer', minLength: 1, maxWrite: 64 * 1024, maxLength: maxBufferedBytes });
   // After an EPIPE pino turns the destination into a no-op; any other write error must not crash the edge.
   dest.on('error', () => {});
-  const batch = new LineBatch(dest);
+  // sonic-boom's types know only its string mode; in contentMode 'buffer' write() takes Buffers.
+  const batch = new LineBatch(dest as unknown as LineDestination, 32 * 1024);
   beforeExit.add(() => {
     batch.handOver();
     dest.flushSync();
