@@ -30,6 +30,8 @@ const silent: Logger = { accessLog: false, access() {}, event() {}, flush: async
 export function createLogger(config: Pick<Config, 'logFormat' | 'logLevel' | 'accessLog'>, fd = 1): Logger {
   if (config.logLevel === 'silent') return silent;
   const threshold = pino.levels.values[config.logLevel]!;
+  // minLength 1: a write starts at once, yet flush(cb) still waits for the write in flight (sonic-boom
+  // skips that wait when minLength is 0). Buffer mode: batches arrive encoded (line-batch.ts).
   const dest = pino.destination({ dest: fd, sync: false, contentMode: 'buffer', minLength: 1, maxWrite: 64 * 1024, maxLength: maxBufferedBytes });
   // After an EPIPE pino turns the destination into a no-op; any other write error must not crash the edge.
   dest.on('error', () => {});
