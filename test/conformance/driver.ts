@@ -29,6 +29,13 @@ export interface Driver {
   close(): Promise<void>;
 }
 
+/**
+ * Thrown by a driver for a request its client cannot make at all (a target its URL parser refuses,
+ * say): the suite skips that case for that driver with this reason instead of failing it. Only for
+ * limits of the client, never for an answer the client did get.
+ */
+export class ClientLimitation extends Error {}
+
 /** Where the server under test listens (127.0.0.1). */
 export interface ServerPorts {
   readonly h1: number;

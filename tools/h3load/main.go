@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,7 +19,15 @@ import (
 	"github.com/lucas-clemente/quic-go/http3"
 )
 
+// headerFlags collects repeated -H "Name: value" options.
+type headerFlags []string
+
+func (h *headerFlags) String() string     { return strings.Join(*h, ", ") }
+func (h *headerFlags) Set(v string) error { *h = append(*h, v); return nil }
+
 func main() {
+	var headers headerFlags
+	flag.Var(&headers, "H", "request header \"Name: value\" (repeatable)")
 	url := flag.String("url", "https://127.0.0.1:8443/", "URL")
 	conns := flag.Int("c", 1, "QUIC connections")
 	streams := flag.Int("m", 10, "concurrent requests per connection")
@@ -38,11 +47,18 @@ func main() {
 		}
 		body = b
 	}
+	// -v shows what the server sent: no transparent gzip (the body and Content-Encoding stay as they
+	// came) and no redirect following.
 	mk := func() *http.Client {
-		return &http.Client{Transport: &http3.RoundTripper{
-			TLSClientConfig: &tls.Config{InsecureSkipVerify: *insecure},
-			QuicConfig:      &quic.Config{MaxIncomingStreams: 1000},
+		c := &http.Client{Transport: &http3.RoundTripper{
+			TLSClientConfig:    &tls.Config{InsecureSkipVerify: *insecure},
+			QuicConfig:         &quic.Config{MaxIncomingStreams: 1000},
+			DisableCompression: *verbose,
 		}, Timeout: 10 * time.Second}
+		if *verbose {
+			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		}
+		return c
 	}
 	do := func(c *http.Client) (*http.Response, []byte, error) {
 		var rd io.Reader
@@ -52,6 +68,17 @@ func main() {
 		req, err := http.NewRequest(*method, *url, rd)
 		if err != nil { // a bad -X or -url: report it instead of panicking in Do(nil)
 			return nil, nil, err
+		}
+		for _, h := range headers {
+			name, value, ok := strings.Cut(h, ":")
+			if !ok {
+				return nil, nil, fmt.Errorf("-H %q: want \"Name: value\"", h)
+			}
+			if strings.EqualFold(name, "host") {
+				req.Host = strings.TrimSpace(value)
+			} else {
+				req.Header.Add(name, strings.TrimSpace(value))
+			}
 		}
 		resp, err := c.Do(req)
 		if err != nil {
@@ -68,8 +95,11 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Println(resp.Proto, resp.Status)
-		for k, v := range resp.Header {
-			fmt.Printf("%s: %v\n", k, v)
+		// One line per field value, names Go-canonicalised, fields in random order.
+		for k, vs := range resp.Header {
+			for _, v := range vs {
+				fmt.Printf("%s: %s\n", k, v)
+			}
 		}
 		fmt.Println()
 		os.Stdout.Write(b)
