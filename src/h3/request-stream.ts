@@ -115,7 +115,13 @@ export class RequestStream {
     this.#startedAt = performance.now();
     this.#ctx.core.handle(this.#request).then(
       (res) => this.#respond(res),
-      () => this.#ctx.conn.streamShutdown(this.#id, 'write', H3Code.H3_INTERNAL_ERROR),
+      // The core answers its own failures with 500s; should it ever reject, the stream is reset and
+      // forgotten rather than left open (it would hold a drain until the deadline).
+      () => {
+        this.#ctx.conn.streamShutdown(this.#id, 'write', H3Code.H3_INTERNAL_ERROR);
+        this.#cancel();
+        this.#end();
+      },
     );
   }
 

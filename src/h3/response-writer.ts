@@ -41,6 +41,8 @@ export class ResponseWriter {
   write(res: CoreResponse, headOnly: boolean): void {
     const head = encodeResponseHead(res.status, res.headers);
     const body = headOnly ? { kind: 'empty' as const } : res.body;
+    // A stream that will not be sent (HEAD) must still be released, or its producer waits for ever.
+    if (headOnly && res.body.kind === 'stream') res.body.stream.destroy();
     switch (body.kind) {
       case 'empty':
         this.#send(encodeFrame(FrameType.HEADERS, head), true);

@@ -139,3 +139,14 @@ test('a streamed body shorter than its Content-Length is reset, not ended as if 
   assert.ok(!fins.includes(true), 'no FIN');
   assert.deepEqual(resets, ['write']);
 });
+
+test('HEAD with a streamed body: HEADERS with the FIN, and the unsent stream is released', async () => {
+  const wire: Wire = { bytes: [], finWrites: [] };
+  const source = new Readable({ read() {} });
+  const outcome = await new Promise<WriteOutcome>((resolve) => {
+    new ResponseWriter(flowControlled([100_000], wire, () => {}), 0, resolve).write({ status: 200, headers: {}, body: { kind: 'stream', stream: source } }, true);
+  });
+  assert.deepEqual(outcome, { bytesSent: 0, complete: true });
+  assert.equal(wire.finWrites.length, 1);
+  assert.ok(source.destroyed, 'the body stream was destroyed');
+});
