@@ -59,7 +59,8 @@ export async function h2load(bin: string, url: string, seconds: number, connecti
 }
 
 export async function h3load(bin: string, url: string, seconds: number, connections: number, streams: number): Promise<LoadResult> {
-  const { stdout } = await run(bin, ['-k', `-c${connections}`, `-m${streams}`, `-d${seconds}s`, '-url', url], { maxBuffer: 1 << 20 }).catch((e: { stdout?: string; stderr?: string }) => {
+  // Go's flag package takes no attached values: "-c10" would be an unknown flag named c10.
+  const { stdout } = await run(bin, ['-k', '-c', String(connections), '-m', String(streams), '-d', `${seconds}s`, '-url', url], { maxBuffer: 1 << 20 }).catch((e: { stdout?: string; stderr?: string }) => {
     if (e.stdout && /h3load:/.test(e.stdout)) return { stdout: e.stdout };
     throw new Error(`h3load failed: ${e.stderr ?? e}`);
   });
