@@ -13,6 +13,8 @@ import { Waiters } from './waiters.js';
 export class ConnectionTracker {
   /** Every open connection and the responses in flight on it (more than one only when pipelined). */
   readonly #sockets = new Map<Socket, Set<ServerResponse>>();
+  /** While draining: the response that will carry `Connection: close`, and its keep-alive before that. */
+  readonly #marked = new Map<Socket, { res: ServerResponse; keepAlive: boolean }>();
   #inflight = 0;
   #draining = false;
   readonly #done = new Waiters();
@@ -21,6 +23,7 @@ export class ConnectionTracker {
     this.#sockets.set(socket, new Set());
     socket.once('close', () => {
       this.#sockets.delete(socket);
+      this.#marked.delete(socket);
       this.#check();
     });
     // A connection that completes its TLS handshake after the drain began has sent no request yet.
@@ -29,10 +32,11 @@ export class ConnectionTracker {
 
   requestStarted(socket: Socket, res: ServerResponse): void {
     this.#inflight++;
-    this.#sockets.get(socket)?.add(res);
+    const open = this.#sockets.get(socket);
+    open?.add(res);
     // A request that arrives while draining (pipelined, or already on the wire) is answered, and its
     // response says the connection closes after it (RFC 9112 §9.6).
-    if (this.#draining) res.shouldKeepAlive = false;
+    if (this.#draining && open !== undefined) this.#closeAfterLast(socket, open);
   }
 
   requestEnded(socket: Socket, res: ServerResponse): void {
@@ -63,7 +67,7 @@ export class ConnectionTracker {
     this.#draining = true;
     for (const [socket, open] of this.#sockets) {
       if (open.size === 0) socket.destroySoon();
-      for (const res of open) if (!res.headersSent) res.shouldKeepAlive = false;
+      else this.#closeAfterLast(socket, open);
     }
   }
 
@@ -77,6 +81,20 @@ export class ConnectionTracker {
     const cut = this.#inflight;
     for (const socket of this.#sockets.keys()) socket.destroy();
     return cut;
+  }
+
+  /**
+   * Puts `Connection: close` on the newest response of a connection only. node answers pipelined
+   * requests concurrently and closes the socket after a `close` response, so marking an earlier one
+   * would drop the requests behind it; a mark moves to a newer request when one arrives.
+   */
+  #closeAfterLast(socket: Socket, open: Set<ServerResponse>): void {
+    const last = [...open].at(-1)!;
+    const prev = this.#marked.get(socket);
+    if (prev !== undefined && prev.res !== last && !prev.res.headersSent) prev.res.shouldKeepAlive = prev.keepAlive;
+    if (last.headersSent) return;
+    if (prev?.res !== last) this.#marked.set(socket, { res: last, keepAlive: last.shouldKeepAlive });
+    last.shouldKeepAlive = false;
   }
 
   #isDone(): boolean {

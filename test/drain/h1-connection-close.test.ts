@@ -33,6 +33,11 @@ for (const tls of [false, true]) {
       // A new connection during the delay is still accepted; its response is written after the drain began.
       const late = await RawH1.open(port, tls);
       const slow = late.get(`/slow/b1?ms=${delayMs + 400}`);
+      // Two pipelined requests, both still running when the drain begins: only the second answer may
+      // say Connection: close, or node would close the connection under the second request.
+      const piped = await RawH1.open(port, tls);
+      const pipe1 = piped.get(`/slow/p1?ms=${delayMs + 300}`);
+      const pipe2 = piped.get(`/slow/p2?ms=${delayMs + 500}`);
       // The idle keep-alive connection is served normally during the delay.
       const again = await idle.get('/fast/a2');
       assert.equal(again.status, 200);
@@ -62,14 +67,20 @@ for (const tls of [false, true]) {
       const lateClosed = await late.closed;
       assert.ok(lateClosed - b.endAt < promptMs, `closed ${lateClosed - b.endAt} ms after its response`);
 
+      const [p1, p2] = await Promise.all([pipe1, pipe2]);
+      assert.deepEqual([p1.status, p1.body.toString(), p1.headers['connection']], [200, 'slow p1\n', 'keep-alive']);
+      assert.deepEqual([p2.status, p2.body.toString(), p2.headers['connection']], [200, 'slow p2\n', 'close']);
+      const pipedClosed = await piped.closed;
+      assert.ok(pipedClosed - p2.endAt < promptMs, `closed ${pipedClosed - p2.endAt} ms after its last response`);
+
       const { code, at } = await exit;
       assert.equal(code, 0, server.stderr());
-      const lastResponse = Math.max(s.endAt, b.endAt);
+      const lastResponse = Math.max(s.endAt, b.endAt, p2.endAt);
       // The target is 500 ms; the margin is for a loaded machine.
       assert.ok(at - lastResponse < 500 + promptMs, `exited ${at - lastResponse} ms after the last response`);
       const done = await server.waitForLog((e) => e.msg === 'drain finished');
       assert.equal(done.requests_cut, 0);
-      assert.deepEqual(new Set(origin.seen), new Set(['/fast/a1', '/fast/a2', `/stream/c1?bytes=200000&ms=${delayMs + 700}`, `/slow/b1?ms=${delayMs + 400}`]));
+      assert.deepEqual(new Set(origin.seen), new Set(['/fast/a1', '/fast/a2', `/stream/c1?bytes=200000&ms=${delayMs + 700}`, `/slow/b1?ms=${delayMs + 400}`, `/slow/p1?ms=${delayMs + 300}`, `/slow/p2?ms=${delayMs + 500}`]));
       console.log(`# ${tls ? 'tls' : 'h1'}: drain began ${drainAt - sigAt} ms after SIGTERM; idle closed +${idleClosed - drainAt} ms; exit ${at - lastResponse} ms after the last response`);
     });
   });

@@ -155,7 +155,7 @@ export class RawH1 {
   /** Set when connecting failed (e.g. ECONNREFUSED). */
   error: NodeJS.ErrnoException | undefined;
   #buf = Buffer.alloc(0);
-  #waiting: { resolve: (r: RawResponse) => void; reject: (e: Error) => void } | undefined;
+  readonly #waiting: { resolve: (r: RawResponse) => void; reject: (e: Error) => void }[] = [];
   #ended = false;
 
   private constructor(socket: Socket) {
@@ -197,10 +197,12 @@ export class RawH1 {
     });
   }
 
-  /** Sends a GET and resolves with its response (rejects if the connection closes first). */
+  /**
+   * Sends a GET and resolves with its response (rejects if the connection closes first). Calling it
+   * again before the answer pipelines the next request (RFC 9112 §9.3.2); answers resolve in order.
+   */
   get(path: string, headers = ''): Promise<RawResponse> {
-    if (this.#waiting) throw new Error('one request at a time');
-    const p = new Promise<RawResponse>((resolve, reject) => (this.#waiting = { resolve, reject }));
+    const p = new Promise<RawResponse>((resolve, reject) => this.#waiting.push({ resolve, reject }));
     this.socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`);
     return p;
   }
@@ -210,30 +212,29 @@ export class RawH1 {
   }
 
   #parse(): void {
-    const w = this.#waiting;
-    if (!w) return;
-    const headEnd = this.#buf.indexOf('\r\n\r\n');
-    if (headEnd !== -1) {
-      const lines = this.#buf.subarray(0, headEnd).toString('latin1').split('\r\n');
-      const status = Number(lines[0]!.split(' ')[1]);
-      const headers: Record<string, string> = {};
-      for (const l of lines.slice(1)) {
-        const c = l.indexOf(':');
-        headers[l.slice(0, c).trim().toLowerCase()] = l.slice(c + 1).trim();
-      }
-      const length = Number(headers['content-length']);
-      if (this.#buf.length >= headEnd + 4 + length) {
-        const body = this.#buf.subarray(headEnd + 4, headEnd + 4 + length);
-        this.#buf = this.#buf.subarray(headEnd + 4 + length);
-        this.#waiting = undefined;
-        w.resolve({ status, headers, body, endAt: Date.now() });
-        return;
-      }
-    }
+    for (let r = this.#next(); r !== undefined; r = this.#next()) this.#waiting.shift()!.resolve(r);
     if (this.#ended) {
-      this.#waiting = undefined;
-      w.reject(new Error(`connection closed before a complete response (${this.#buf.length} bytes received)`));
+      for (const w of this.#waiting.splice(0)) w.reject(new Error(`connection closed before a complete response (${this.#buf.length} bytes received)`));
     }
+  }
+
+  /** The next complete response in the buffer, if a request waits for it. */
+  #next(): RawResponse | undefined {
+    if (this.#waiting.length === 0) return undefined;
+    const headEnd = this.#buf.indexOf('\r\n\r\n');
+    if (headEnd === -1) return undefined;
+    const lines = this.#buf.subarray(0, headEnd).toString('latin1').split('\r\n');
+    const status = Number(lines[0]!.split(' ')[1]);
+    const headers: Record<string, string> = {};
+    for (const l of lines.slice(1)) {
+      const c = l.indexOf(':');
+      headers[l.slice(0, c).trim().toLowerCase()] = l.slice(c + 1).trim();
+    }
+    const length = Number(headers['content-length']);
+    if (this.#buf.length < headEnd + 4 + length) return undefined;
+    const body = this.#buf.subarray(headEnd + 4, headEnd + 4 + length);
+    this.#buf = this.#buf.subarray(headEnd + 4 + length);
+    return { status, headers, body, endAt: Date.now() };
   }
 }
 
