@@ -89,11 +89,13 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     name: o.name,
     listen: () => listenOn(server, o.host, o.port),
     // server.close() only stops accepting: on Node 20 it sends no GOAWAY and leaves sessions open, so the
-    // trackers drain HTTP/2 sessions (two-phase GOAWAY) and HTTP/1.1 connections themselves.
+    // trackers drain HTTP/2 sessions (two-phase GOAWAY) and HTTP/1.1 connections themselves. The first
+    // GOAWAY goes out before server.close(), so it stays first should node's close() close sessions
+    // itself (proposed upstream, nodejs/node#57586).
     async drain(deadline) {
+      sessions.startDrain(deadline);
       if (server.listening) server.close();
       h1.startDrain();
-      sessions.startDrain(deadline);
       await Promise.all([h1.idle(deadline), sessions.idle(deadline)]);
     },
     async close() {
