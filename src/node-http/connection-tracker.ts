@@ -10,9 +10,19 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Waiters } from './waiters.js';
 
+/**
+ * How long a connection that has not sent its first request yet may still send one once the drain began.
+ * It connected before the listener closed, so its request is on the way (a TLS handshake just finished,
+ * or the request is in flight); it is answered with `Connection: close`. A preconnected socket that never
+ * sends anything is closed after this.
+ */
+const firstRequestGraceMs = 500;
+
 export class ConnectionTracker {
   /** Every open connection and the responses in flight on it (more than one only when pipelined). */
   readonly #sockets = new Map<Socket, Set<ServerResponse>>();
+  /** Connections that have not sent a request yet. */
+  readonly #unused = new Set<Socket>();
   /** While draining: the response that will carry `Connection: close`, and its keep-alive before that. */
   readonly #marked = new Map<Socket, { res: ServerResponse; keepAlive: boolean }>();
   #inflight = 0;
@@ -21,17 +31,20 @@ export class ConnectionTracker {
 
   add(socket: Socket): void {
     this.#sockets.set(socket, new Set());
+    this.#unused.add(socket);
     socket.once('close', () => {
       this.#sockets.delete(socket);
+      this.#unused.delete(socket);
       this.#marked.delete(socket);
       this.#check();
     });
-    // A connection that completes its TLS handshake after the drain began has sent no request yet.
-    if (this.#draining) socket.destroySoon();
+    // A connection whose TLS handshake completes after the drain began.
+    if (this.#draining) this.#closeUnlessUsedSoon(socket);
   }
 
   requestStarted(socket: Socket, res: ServerResponse): void {
     this.#inflight++;
+    this.#unused.delete(socket);
     const open = this.#sockets.get(socket);
     open?.add(res);
     // A request that arrives while draining (pipelined, or already on the wire) is answered, and its
@@ -60,13 +73,15 @@ export class ConnectionTracker {
   }
 
   /**
-   * Closes idle connections now; in-flight responses whose headers are not written yet will carry
+   * Closes idle keep-alive connections now, and connections that have not sent a request yet unless one
+   * comes within firstRequestGraceMs; in-flight responses whose headers are not written yet will carry
    * `Connection: close` (node then closes the socket after them); the rest close after their response.
    */
   startDrain(): void {
     this.#draining = true;
     for (const [socket, open] of this.#sockets) {
-      if (open.size === 0) socket.destroySoon();
+      if (this.#unused.has(socket)) this.#closeUnlessUsedSoon(socket);
+      else if (open.size === 0) socket.destroySoon();
       else this.#closeAfterLast(socket, open);
     }
   }
@@ -81,6 +96,13 @@ export class ConnectionTracker {
     const cut = this.#inflight;
     for (const socket of this.#sockets.keys()) socket.destroy();
     return cut;
+  }
+
+  #closeUnlessUsedSoon(socket: Socket): void {
+    const timer = setTimeout(() => {
+      if (this.#unused.has(socket)) socket.destroySoon();
+    }, firstRequestGraceMs);
+    socket.once('close', () => clearTimeout(timer));
   }
 
   /**

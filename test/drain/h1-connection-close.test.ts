@@ -38,6 +38,9 @@ for (const tls of [false, true]) {
       const piped = await RawH1.open(port, tls);
       const pipe1 = piped.get(`/slow/p1?ms=${delayMs + 300}`);
       const pipe2 = piped.get(`/slow/p2?ms=${delayMs + 500}`);
+      // Connections opened during the delay that have not sent a request when the drain begins.
+      const fresh = await RawH1.open(port, tls);
+      const silent = await RawH1.open(port, tls);
       // The idle keep-alive connection is served normally during the delay.
       const again = await idle.get('/fast/a2');
       assert.equal(again.status, 200);
@@ -49,7 +52,15 @@ for (const tls of [false, true]) {
 
       const idleClosed = await idle.closed;
       assert.ok(idleClosed - drainAt < promptMs, `idle keep-alive connection closed ${idleClosed - drainAt} ms after the drain began`);
+      // A request on a connection made before the drain, arriving just after it began, is still
+      // answered (with Connection: close); a connection that never sends one is closed after a grace.
       await sleep(100);
+      const late1st = await fresh.get('/fast/fresh');
+      assert.deepEqual([late1st.status, late1st.headers['connection']], [200, 'close']);
+      const freshClosed = await fresh.closed;
+      assert.ok(freshClosed - late1st.endAt < promptMs, `closed ${freshClosed - late1st.endAt} ms after its response`);
+      const silentClosed = await silent.closed;
+      assert.ok(silentClosed - drainAt >= 450 && silentClosed - drainAt < 500 + promptMs, `unused connection closed ${silentClosed - drainAt} ms after the drain began (grace 500 ms)`);
       const refused = await probe(port, '/healthz');
       assert.equal(refused.error, 'ECONNREFUSED', `a new connection after the drain began: ${JSON.stringify(refused)}`);
 
@@ -80,7 +91,7 @@ for (const tls of [false, true]) {
       assert.ok(at - lastResponse < 500 + promptMs, `exited ${at - lastResponse} ms after the last response`);
       const done = await server.waitForLog((e) => e.msg === 'drain finished');
       assert.equal(done.requests_cut, 0);
-      assert.deepEqual(new Set(origin.seen), new Set(['/fast/a1', '/fast/a2', `/stream/c1?bytes=200000&ms=${delayMs + 700}`, `/slow/b1?ms=${delayMs + 400}`, `/slow/p1?ms=${delayMs + 300}`, `/slow/p2?ms=${delayMs + 500}`]));
+      assert.deepEqual(new Set(origin.seen), new Set(['/fast/a1', '/fast/a2', `/stream/c1?bytes=200000&ms=${delayMs + 700}`, `/slow/b1?ms=${delayMs + 400}`, `/slow/p1?ms=${delayMs + 300}`, `/slow/p2?ms=${delayMs + 500}`, '/fast/fresh']));
       console.log(`# ${tls ? 'tls' : 'h1'}: drain began ${drainAt - sigAt} ms after SIGTERM; idle closed +${idleClosed - drainAt} ms; exit ${at - lastResponse} ms after the last response`);
     });
   });

@@ -56,7 +56,9 @@ describe('rolling update: SIGTERM under traffic on h1, h2 and h3', () => {
       if (p.path === '/readyz' && p.at > s.sigAt + flipMs) assert.notEqual(p.status, 200, `/readyz 200 after SIGTERM at +${p.at - s.sigAt} ms`);
       if (p.path === '/healthz' && p.status !== undefined) assert.equal(p.status, 200, '/healthz is 200 while answering');
       if (p.error !== undefined) {
-        assert.equal(p.error, 'ECONNREFUSED', `probe error ${p.error}`);
+        // Refused, or (at the very moment the listener closed) connected through the kernel's accept
+        // queue and closed before the request was read: never answered either way.
+        assert.match(p.error, /^ECONNREFUSED$|closed before a complete response \(0 bytes/, `probe error ${p.error}`);
         assert.ok(p.at >= s.drainAt - 50, `refused at +${p.at - s.sigAt} ms, before the drain began (+${s.drainAt - s.sigAt} ms)`);
       }
     }
