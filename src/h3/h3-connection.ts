@@ -9,6 +9,12 @@ import { H3Code } from './wire/error-codes.js';
 import { SettingId, StreamType } from './wire/frame-types.js';
 import { encodeGoaway, encodeSettings, encodeStreamType } from './wire/frames.js';
 
+// A graceful close checks this often whether the last responses have been acknowledged.
+const SETTLE_POLL_MS = 20;
+// Finished request streams are checked for settlement in batches of this size, so the set of those
+// possibly still unacknowledged stays small on a long-lived connection.
+const SETTLE_SWEEP_AT = 64;
+
 export interface H3ConnectionOptions {
   /** SETTINGS_MAX_FIELD_SECTION_SIZE we advertise and enforce (§4.2.2). */
   readonly maxFieldSectionSize: number;
@@ -32,6 +38,9 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   readonly #gaps = new Set<number>();
   /** Request streams with an id at or above this are refused (our GOAWAY, §5.2); Infinity until then. */
   #goawayId = Infinity;
+  /** Finished request streams whose response may not be acknowledged yet (see #closeGracefully). */
+  readonly #unsettled = new Set<number>();
+  #settleTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(core: Core, conn: QuicConnection, opts: H3ConnectionOptions) {
@@ -123,6 +132,7 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   onClosed(_info: QuicCloseInfo): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
     for (const s of [...this.#requests.values()]) s.abort();
     this.#requests.clear();
     this.core.connectionClosed('h3');
@@ -132,6 +142,8 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   // RequestStreamContext / PeerUniStreamContext
   ended(id: number): void {
     this.#requests.delete(id);
+    this.#unsettled.add(id);
+    if (this.#unsettled.size > SETTLE_SWEEP_AT) this.#sweepSettled();
     if (this.#goawayId !== Infinity && this.#requests.size === 0) this.#closeGracefully();
     this.#opts.onIdle(this);
   }
@@ -161,8 +173,28 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
     if (this.#requests.size === 0) this.#closeGracefully();
   }
 
+  // §5.2 lets the server close once the accepted requests are processed; but CONNECTION_CLOSE makes
+  // QUIC drop whatever stream data is not yet acknowledged, and a response counts as finished when
+  // its last bytes are handed to QUIC, not when they arrive. Closing at once cut the end off the last
+  // responses (the rolling-update drain test lost a 2 s response and the tail of a download). So the
+  // close waits until every finished response has settled; the client closing first, or the
+  // listener's drain deadline, ends the wait as well.
   #closeGracefully(): void {
-    this.conn.close(H3Code.H3_NO_ERROR, 'server shutting down');
+    if (this.#closed || this.#settleTimer !== null) return;
+    this.#sweepSettled();
+    if (this.#unsettled.size === 0) {
+      this.conn.close(H3Code.H3_NO_ERROR, 'server shutting down');
+      return;
+    }
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      // A late request (a lower stream id that arrived after the GOAWAY) restarts this when it ends.
+      if (this.#requests.size === 0) this.#closeGracefully();
+    }, SETTLE_POLL_MS);
+  }
+
+  #sweepSettled(): void {
+    for (const id of this.#unsettled) if (this.conn.streamSettled(id)) this.#unsettled.delete(id);
   }
 }
 

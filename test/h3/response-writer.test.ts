@@ -54,6 +54,7 @@ function flowControlled(script: readonly number[], wire: Wire, writable: () => v
     },
     streamShutdown() {},
     streamResumeRead() {},
+    streamSettled: () => true,
     openUniStream: () => -1,
     close() {},
   };
@@ -128,6 +129,7 @@ test('a streamed body shorter than its Content-Length is reset, not ended as if 
     streamSend: (_id, data, fin) => (fins.push(fin), data.byteLength),
     streamShutdown: (_id, direction) => void resets.push(direction),
     streamResumeRead() {},
+    streamSettled: () => true,
     openUniStream: () => -1,
     close() {},
   };

@@ -104,6 +104,12 @@ export interface QuicConnection {
   streamShutdown(id: number, direction: 'read' | 'write', appCode: number): void;
   /** Resumes delivery on a stream whose onStreamData returned false. */
   streamResumeRead(id: number): void;
+  /**
+   * true once nothing written on the stream is left to send or retransmit: all of it, FIN included,
+   * was acknowledged, or the stream was reset or stopped. close() discards what is not settled, so a
+   * graceful close (HTTP/3 GOAWAY drain) waits for the streams it answered to settle.
+   */
+  streamSettled(id: number): boolean;
   /** Id of a new server-initiated unidirectional stream (3, 7, 11, ...), or -1 when the peer's limit is reached. */
   openUniStream(): number;
   /** Closes with an application error code (CONNECTION_CLOSE 0x1d); onClosed follows. */

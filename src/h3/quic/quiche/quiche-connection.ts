@@ -111,6 +111,19 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
     if (this.reader.resume(id)) this.host.markDirty(this);
   }
 
+  // quiche forgets a stream once both sides are complete, our side meaning every byte and the FIN
+  // acknowledged; streamCapacity() then throws InvalidStreamState, as it throws StreamStopped for a
+  // stopped stream. Either way nothing is left to deliver on it.
+  streamSettled(id: number): boolean {
+    if (this.closeReported) return true;
+    try {
+      this.q.streamCapacity(id);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
   openUniStream(): number {
     if (this.closeReported || this.q.peerStreamsLeftUni() <= 0) return -1;
     const id = this.nextUni;
