@@ -7,13 +7,11 @@
 // response. The scenario runs once (before); each it() checks one part of it.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'undici';
 import { hasClient } from '../support/clients.js';
 import type { ServerProcess } from '../support/spawn-server.js';
-import { exitOf, logTime, makeRoot, sleep, startProber, useEdge, type ExitInfo, type Probe, type StaticRoot } from './support.js';
+import { exitOf, logTime, makeRoot, sleep, startProber, tempDir, useEdge, type ExitInfo, type Probe, type StaticRoot } from './support.js';
 import { expectedText, H2Client, h1Get, h3Curl, h3Gtls, type Expect, type GtlsResult, type Outcome } from './traffic.js';
 
 const delayMs = 1500;
@@ -164,7 +162,7 @@ async function runScenario(server: ServerProcess, root: StaticRoot): Promise<Sce
   // 64 MiB downloads, read slowly so they are still running when the listeners drain.
   long.push(record(h1Get(h1Clients[2]!, '/big.bin', big, readPace)), record(h2Long.get('/big.bin', big, readPace)));
   if (!h3Skip) {
-    const file = join(mkdtempSync(join(tmpdir(), 'rws-drain-h3-')), 'big.bin');
+    const file = join(tempDir('rws-drain-h3-'), 'big.bin');
     long.push(record(h3Curl(server.ports.h3!, '/big.bin', big, { limitRate: `${Math.round(readPace * 1000 / 1048576)}M`, file })));
   }
   await sleep(300);
@@ -175,7 +173,7 @@ async function runScenario(server: ServerProcess, root: StaticRoot): Promise<Sce
   long.push(record(h2Long.get('/slow/h2-long?ms=2000', expectedText('/slow/h2-long'))));
   let h3: GtlsResult | undefined;
   if (!h3Skip) {
-    const dir = mkdtempSync(join(tmpdir(), 'rws-drain-gtls-'));
+    const dir = tempDir('rws-drain-gtls-');
     long.push(record(h3Gtls(server.ports.h3!, '/slow/h3-long?ms=2000', expectedText('/slow/h3-long'), dir)).then((r) => (h3 = r as GtlsResult)));
   }
 

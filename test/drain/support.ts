@@ -3,7 +3,7 @@
 // the server wrote and when it closed, and a prober that opens a fresh connection per probe.
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,18 @@ function streamSlowly(res: ServerResponse, bytes: number, ms: number): void {
   res.once('close', () => clearInterval(t));
 }
 
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A new directory under the OS temp dir, removed when this test process exits (big files live there). */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
 export interface StaticRoot {
   dir: string;
   /** /big.bin: `size` random bytes. */
@@ -82,7 +94,7 @@ export interface StaticRoot {
 
 /** A static root holding /big.bin (random bytes, so compression cannot shrink it). */
 export function makeRoot(size: number): StaticRoot {
-  const dir = mkdtempSync(join(tmpdir(), 'rws-drain-'));
+  const dir = tempDir('rws-drain-');
   const data = randomBytes(size);
   writeFileSync(join(dir, 'big.bin'), data);
   return { dir, size, sha256: sha256(data) };
@@ -92,7 +104,7 @@ export function makeRoot(size: number): StaticRoot {
 export function spawnEdge(origin: RecordingOrigin, root: StaticRoot | undefined, env: Record<string, string>): Promise<ServerProcess> {
   return spawnServer({
     RWS_CONFIG_UPSTREAM: origin.url,
-    RWS_CONFIG_ROOT: root?.dir ?? mkdtempSync(join(tmpdir(), 'rws-drain-empty-')),
+    RWS_CONFIG_ROOT: root?.dir ?? tempDir('rws-drain-empty-'),
     ...env,
   });
 }
