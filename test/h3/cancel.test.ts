@@ -31,7 +31,7 @@ after(async () => {
 });
 
 test('curl gives up midway (--max-time, rate-limited): the request ends and the gauge returns to 0', async () => {
-  const r = await curlH3(server.ports.h3!, '/big.bin', ['-o', '/dev/null', '--limit-rate', '1M', '--max-time', '1']);
+  const r = await curlH3(server.ports.h3!, '/big.bin', ['-o', '/dev/null', '--limit-rate', '1M', '--max-time', '2']);
   assert.equal(r.code, 28, `curl should time out mid-body; exit ${r.code}: ${r.stderr}`);
   assert.equal(await settledH3Requests(server.h1), 0);
   assert.ok(aborted >= 1, 'the exchange was reported as aborted');
