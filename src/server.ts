@@ -42,6 +42,7 @@ export function createServer(config: Config): Server {
     requestTimeoutMs: config.requestTimeoutMs,
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    maxPipelinedRequests: config.maxPipelinedRequests,
   };
   const listeners: Listener[] = [createH1Listener(core, { ...limits, name: 'h1', port: config.port })];
   if (config.tls) {
@@ -53,6 +54,7 @@ export function createServer(config: Config): Server {
         cert: config.tlsCert!,
         key: config.tlsKey!,
         maxConcurrentStreams: config.maxConcurrentStreams,
+        resetLimit: { burst: config.h2ResetBurst, perSecond: config.h2ResetRate },
       }),
     );
     if (config.h3) {

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Core, Listener } from '../core/contract.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
-import { serveExchange } from '../node-http/serve-exchange.js';
+import { PipelineGate } from '../node-http/pipeline-gate.js';
+import { serveHttp1 } from '../node-http/serve-http1.js';
 import { clientError } from '../node-http/client-error.js';
 import { listenOn } from '../node-http/listen-on.js';
 
@@ -17,10 +18,13 @@ export interface H1Options {
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Unanswered requests one connection may have; beyond, it is closed (src/node-http/pipeline-gate.ts). */
+  maxPipelinedRequests: number;
 }
 
 export function createH1Listener(core: Core, o: H1Options): Listener {
   const tracker = new ConnectionTracker();
+  const gate = new PipelineGate(o.maxPipelinedRequests);
   const server: Server = createServer(
     {
       maxHeaderSize: o.maxHeaderSize,
@@ -31,13 +35,7 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
       // Checks headersTimeout/requestTimeout this often (node's default is 30 s, too coarse for slow-loris).
       connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
     },
-    (req: IncomingMessage, res: ServerResponse) => {
-      const socket = req.socket;
-      serveExchange(core, req, res, 'h1', 'http', {
-        started: () => tracker.requestStarted(socket, res),
-        ended: () => tracker.requestEnded(socket, res),
-      });
-    },
+    (req: IncomingMessage, res: ServerResponse) => serveHttp1(core, req, res, 'http', tracker, gate),
   );
   server.timeout = o.idleTimeoutMs;
   server.on('connection', (socket: Socket) => {

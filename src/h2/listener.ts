@@ -9,7 +9,10 @@ import type { Core, Listener } from '../core/contract.js';
 import { clientError } from '../node-http/client-error.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
+import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { serveExchange } from '../node-http/serve-exchange.js';
+import { serveHttp1 } from '../node-http/serve-http1.js';
+import { limitResets, type ResetLimit } from './reset-limit.js';
 import { SessionTracker } from './session-tracker.js';
 
 export interface H2Options {
@@ -24,6 +27,10 @@ export interface H2Options {
   keepAliveTimeoutMs: number;
   idleTimeoutMs: number;
   maxConcurrentStreams: number;
+  /** Unanswered HTTP/1.1-over-TLS requests one connection may have (src/node-http/pipeline-gate.ts). */
+  maxPipelinedRequests: number;
+  /** Streams an HTTP/2 client may reset before its session is closed (./reset-limit.ts). */
+  resetLimit: ResetLimit;
 }
 
 type AnyRequest = IncomingMessage | Http2ServerRequest;
@@ -32,6 +39,7 @@ type AnyResponse = ServerResponse | Http2ServerResponse;
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
   const sessions = new SessionTracker();
+  const gate = new PipelineGate(o.maxPipelinedRequests);
   const server: Http2SecureServer = createSecureServer({
     cert: o.cert,
     key: o.key,
@@ -52,11 +60,14 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     unknownProtocolTimeout: o.headersTimeoutMs,
   });
   // HTTP/1.1-over-TLS connections are served by node's http1 machinery, which reads these from the server.
+  // The checking interval is read once, at 'listening': node's default for this server is 30 s, which let
+  // a slow-loris client on the TLS port outlive the headers timeout (test/exhaustion/h1-slow-loris.test.ts).
   Object.assign(server, {
     headersTimeout: o.headersTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     keepAliveTimeout: o.keepAliveTimeoutMs,
     maxHeaderSize: o.maxHeaderSize,
+    connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
   });
   server.setTimeout(o.idleTimeoutMs);
   server.on('request', (req: AnyRequest, res: AnyResponse) => {
@@ -67,11 +78,7 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
         ended: () => sessions.streamEnded(session),
       });
     } else {
-      const socket = req.socket as Socket;
-      serveExchange(core, req, res, 'h1', 'https', {
-        started: () => h1.requestStarted(socket, res as ServerResponse),
-        ended: () => h1.requestEnded(socket, res as ServerResponse),
-      });
+      serveHttp1(core, req as IncomingMessage, res as ServerResponse, 'https', h1, gate);
     }
   });
   server.on('secureConnection', (socket: TLSSocket) => {
@@ -80,7 +87,10 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     core.connectionOpened(protocol);
     socket.once('close', () => core.connectionClosed(protocol));
   });
-  server.on('session', (session: ServerHttp2Session) => sessions.add(session));
+  server.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    limitResets(session, o.resetLimit);
+  });
   server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
   server.on('tlsClientError', () => {}); // failed handshakes (scanners, wrong SNI) are routine on an edge
