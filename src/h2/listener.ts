@@ -12,6 +12,7 @@ import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { serveExchange } from '../node-http/serve-exchange.js';
 import { serveHttp1 } from '../node-http/serve-http1.js';
+import { refuseLargeHeaders } from './header-limit.js';
 import { limitResets, type ResetLimit } from './reset-limit.js';
 import { SessionTracker } from './session-tracker.js';
 
@@ -72,6 +73,7 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   server.setTimeout(o.idleTimeoutMs);
   server.on('request', (req: AnyRequest, res: AnyResponse) => {
     if (req.httpVersionMajor === 2) {
+      if (refuseLargeHeaders(req as Http2ServerRequest, res as Http2ServerResponse, o.maxHeaderSize)) return;
       const session = (req as Http2ServerRequest).stream.session as ServerHttp2Session;
       serveExchange(core, req, res, 'h2', 'https', {
         started: () => sessions.streamStarted(session),

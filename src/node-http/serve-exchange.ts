@@ -24,6 +24,11 @@ export function serveExchange(
   // working (the proxy then cancels the origin request instead of waiting for its answer).
   const gone = (): void => req.markAborted();
   res.once('close', gone);
+  // An HTTP/2 stream the client resets while node still holds unread request data (a GET whose end
+  // nobody reads, as after undici's abort) is destroyed by node only once the request is read to its
+  // end: the response never sees 'close', and a proxied origin stream ran on forever (measured,
+  // test/exhaustion/proxy-endless-stream.test.ts). node does report 'aborted': that ends the response.
+  if (protocol === 'h2') raw.once('aborted', () => res.destroy());
   core.handle(req).then(
     (out) => {
       res.off('close', gone);

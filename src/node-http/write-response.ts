@@ -47,7 +47,7 @@ export function writeResponse(
         res.end();
         return;
       }
-      const stream = createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: 64 * 1024 });
+      const stream = createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: fileChunk(req) });
       pipeCounted(stream, res, (n) => (sent += n));
       return;
     }
@@ -68,6 +68,14 @@ function pipeCounted(src: Readable, res: NodeResponse, count: (n: number) => voi
     if (!src.destroyed) src.destroy();
   });
   src.pipe(res as NodeJS.WritableStream);
+}
+
+// A response stalled by flow control holds about two chunks (one queued in the writer, one read ahead).
+// HTTP/2 multiplies that by up to 100 streams per connection: 64 KiB chunks let a client that never
+// opens its window pin ~150 KiB per stream (measured, test/exhaustion/h2-window-stall.test.ts); 16 KiB,
+// the size of an HTTP/2 DATA frame anyway, measured no slower. HTTP/1.1 has one response per connection.
+function fileChunk(req: NodeCoreRequest): number {
+  return req.protocol === 'h2' ? 16 * 1024 : 64 * 1024;
 }
 
 function bytesReceived(req: NodeCoreRequest): number {

@@ -18,7 +18,7 @@ import { sleep, startTarget, tick, underAttack, type Target } from './support.js
 const MAX_CONNECTIONS = 200;
 const IDLE_MS = 2000;
 let target: Target;
-let sockets: dgram.Socket[] = [];
+const sockets: dgram.Socket[] = [];
 
 before(async () => {
   target = await startTarget({ RWS_CONFIG_H3_RETRY: 'auto', RWS_CONFIG_H3_MAX_CONNECTIONS: String(MAX_CONNECTIONS), RWS_CONFIG_H3_IDLE_TIMEOUT_MS: String(IDLE_MS) });
