@@ -60,6 +60,7 @@ export function writeResponse(
 // stream.pipe() keeps backpressure; errors on either side destroy the other, so neither a failed file
 // read nor a vanished client leaves a half-open stream behind.
 function pipeCounted(src: Readable, res: NodeResponse, count: (n: number) => void): void {
+  capWriteBuffer(res);
   src.on('data', (chunk: Buffer) => count(chunk.length));
   // With the error: an HTTP/2 stream destroyed without one is reset with NO_ERROR, which a client takes
   // for a complete (silently truncated) response; with one it is INTERNAL_ERROR (RFC 9113 §8.1).
@@ -70,12 +71,24 @@ function pipeCounted(src: Readable, res: NodeResponse, count: (n: number) => voi
   src.pipe(res as NodeJS.WritableStream);
 }
 
-// A response stalled by flow control holds about two chunks (one queued in the writer, one read ahead).
-// HTTP/2 multiplies that by up to 100 streams per connection: 64 KiB chunks let a client that never
-// opens its window pin ~150 KiB per stream (measured, test/exhaustion/h2-window-stall.test.ts); 16 KiB,
-// the size of an HTTP/2 DATA frame anyway, measured no slower. HTTP/1.1 has one response per connection.
+// A response stalled by flow control holds what its writer buffers (up to the stream's high-water
+// mark) plus one chunk read ahead. HTTP/2 multiplies that by up to 100 streams per connection: 64 KiB
+// chunks let a client that never opens its window pin ~150 KiB per stream (measured,
+// test/exhaustion/h2-window-stall.test.ts); 16 KiB, the size of an HTTP/2 DATA frame anyway, measured
+// no slower. HTTP/1.1 has one response per connection.
+const h2Chunk = 16 * 1024;
+
 function fileChunk(req: NodeCoreRequest): number {
-  return req.protocol === 'h2' ? 16 * 1024 : 64 * 1024;
+  return req.protocol === 'h2' ? h2Chunk : 64 * 1024;
+}
+
+// Node 22 raised the default high-water mark of streams from 16 KiB to 64 KiB, so on Node 24 an HTTP/2
+// stream buffered four chunks before pushing back: +110 MiB for 1000 stalled streams, +59 MiB with
+// this cap (measured). node offers no per-stream option, hence its writable state is set directly.
+function capWriteBuffer(res: NodeResponse): void {
+  if (!('stream' in res)) return;
+  const state = (res.stream as unknown as { _writableState?: { highWaterMark?: number } })._writableState;
+  if (state !== undefined && typeof state.highWaterMark === 'number' && state.highWaterMark > h2Chunk) state.highWaterMark = h2Chunk;
 }
 
 function bytesReceived(req: NodeCoreRequest): number {

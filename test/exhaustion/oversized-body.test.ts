@@ -1,7 +1,7 @@
 // Oversized request bodies, RWS_CONFIG_MAX_BODY_SIZE (1 MiB here):
 // - a Content-Length above the limit: 50 clients at once announce 10 GiB and send as fast as they can;
-//   each is answered 413 with Connection: close before the server reads the body, and closed, so a
-//   client gets only socket buffers' worth through;
+//   each is answered 413 with Connection: close before the server reads the body, and closed (a client
+//   still writing may see only the reset), so a client gets only socket buffers' worth through;
 // - chunked bodies to the proxy: 20 clients at once stream 16 MiB without a length; the edge stops
 //   forwarding at the limit (413, or a reset while the client is still sending) and the origin never
 //   receives more than the limit of any of them. HTTP/2 uploads the same way through undici.
@@ -68,11 +68,14 @@ describe('Content-Length above the limit', () => {
   test('50 clients announcing 10 GiB: 413 before the body is read, connection closed', async () => {
     const head = `POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${10 * 1024 * MiB}\r\n\r\n`;
     const results = await underAttack(target, 'h1 50 x 10 GiB Content-Length', () => Promise.all(Array.from({ length: 50 }, () => upload(head, 64 * MiB, false))), { minRounds: 1 });
-    const statuses = results.map((r) => r.answer.slice(0, 13));
-    assert.deepEqual([...new Set(statuses)], ['HTTP/1.1 413 '], 'every client was answered 413');
-    assert.ok(results.every((r) => /\r\nconnection: close\r\n/i.test(r.answer)), 'with Connection: close');
+    // The server closes after its 413 while the client is still writing: the client's kernel may take
+    // the server's reset before the 413 is read. So: 413 with Connection: close, or nothing.
+    const answered = results.filter((r) => r.answer !== '');
+    assert.ok(answered.length > 0, 'the 413s were seen');
+    assert.deepEqual([...new Set(answered.map((r) => r.answer.slice(0, 13)))], ['HTTP/1.1 413 '], 'no answer but 413');
+    assert.ok(answered.every((r) => /\r\nconnection: close\r\n/i.test(r.answer)), 'with Connection: close');
     const most = Math.max(...results.map((r) => r.sent));
-    console.log(`Content-Length 10 GiB: at most ${(most / MiB).toFixed(1)} MiB written before the 413`);
+    console.log(`Content-Length 10 GiB: ${answered.length} of 50 read their 413; at most ${(most / MiB).toFixed(1)} MiB written before the close`);
     assert.ok(most < 64 * MiB, 'the server closed the connections');
     assert.equal(uploads.length, 0, 'nothing reached the origin');
   });
