@@ -146,6 +146,7 @@ async function serve(variant: Variant, port: number): Promise<void> {
     requestTimeoutMs: cfg.requestTimeoutMs,
     keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
     idleTimeoutMs: cfg.idleTimeoutMs,
+    maxPipelinedRequests: cfg.maxPipelinedRequests,
   });
   await listener.listen();
   lifecycle.advance('ready');
