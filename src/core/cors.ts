@@ -41,7 +41,7 @@ export function createCors(config: Config): CorsPolicy | undefined {
         headers['access-control-max-age'] = MAX_AGE;
       }
       if (!any) headers.vary = 'Origin';
-      return { status: 204, headers, body: { kind: 'empty' }, route: 'cors_preflight' };
+      return { status: 204, headers, body: { kind: 'empty' }, route: 'preflight' };
     },
     apply(req, res) {
       // Vary: Origin on every response of a list policy, with or without Origin in the request: a cached

@@ -49,7 +49,9 @@ export function methodIndex(m: string): number {
 
 /**
  * CoreResponse.route templates the metrics know. A route not listed here is reported as `other`: add
- * new route templates to this list (and to docs/metrics.md) when a handler introduces one.
+ * new route templates to this list (and to docs/metrics.md) when a handler introduces one. A refusal
+ * by method (405) keeps the route of what it refused (`healthz`, `static`, `proxy`): status_code says
+ * it was refused, the route says what was asked for.
  */
 export const ROUTES = [
   'healthz',
@@ -60,7 +62,6 @@ export const ROUTES = [
   'preflight',
   'redirect',
   'not_found',
-  'method_not_allowed',
   'bad_request',
   'too_large',
   'error',

@@ -26,9 +26,21 @@ export class RequestSeries extends BucketCounts {
 }
 
 // Label values exposed at zero from the start, so rate() and alerts work before the first event: the
-// QUIC driver's drop reasons (QuicDropReason in src/h3/quic/engine.ts, which the core may not import) and
-// the ordinary close codes (src/h3/engine-events.ts names them).
-const QUIC_DROP_REASONS = ['malformed', 'unknown_connection', 'small_initial', 'unsupported_version', 'invalid_token', 'connection_limit', 'not_accepting', 'accept_failed', 'rate_limited'];
+// QUIC driver's drop reasons (QuicDropReason in src/h3/quic/engine.ts, which the core may not import;
+// test/observability/label-values.test.ts checks that this list has every one of them) and the ordinary
+// close codes (src/h3/engine-events.ts names them).
+export const QUIC_DROP_REASONS: readonly string[] = [
+  'malformed',
+  'unknown_connection',
+  'small_initial',
+  'unsupported_version',
+  'invalid_token',
+  'connection_limit',
+  'not_accepting',
+  'accept_failed',
+  'invalid_initial',
+  'rate_limited',
+];
 const QUIC_CLOSE_CODES = ['NO_ERROR', 'H3_NO_ERROR', 'IDLE_TIMEOUT'];
 
 export const UPSTREAM_OUTCOMES: readonly UpstreamOutcome[] = ['ok', 'error', 'timeout', 'aborted'];
