@@ -25,8 +25,8 @@ export interface QuicEngine {
  * When to demand a Retry round trip (address validation, RFC 9000 §8.1.2) before creating connection state:
  * - 'always': every new connection pays one extra round trip; spoofed sources never reach the TLS handshake.
  * - 'never': no Retry (quiche still enforces the 3x anti-amplification limit, RFC 9000 §8.1).
- * - 'auto' (default): Retry only while more than `retryAboveHandshakes` handshakes are in progress or more
- *   than `retryAboveAcceptsPerSecond` Initials were accepted this second, i.e. under a handshake flood
+ * - 'auto' (default): Retry only while `retryAboveHandshakes` or more handshakes are in progress, or once
+ *   `retryAboveAcceptsPerSecond` Initials have been accepted this second, i.e. under a handshake flood
  *   (valid or garbage Initials alike); normal traffic keeps its 1-RTT handshake.
  */
 export type QuicRetryPolicy = 'always' | 'never' | 'auto';
@@ -65,9 +65,9 @@ export interface QuicEngineOptions {
   readonly maxConnectionWindow?: number;
   /** Default 'auto'. */
   readonly retry?: QuicRetryPolicy;
-  /** 'auto' threshold: in-progress handshakes above which Retry is demanded. Default 64. */
+  /** 'auto' threshold: Retry is demanded while this many handshakes or more are in progress. Default 64. */
   readonly retryAboveHandshakes?: number;
-  /** 'auto' threshold: new connections per second (quiche accepts, each ~tens of µs) above which Retry is demanded. Default 256. */
+  /** 'auto' threshold: new connections per second (quiche accepts, each ~tens of µs); once this many were accepted in the current second, Retry is demanded. Default 256. */
   readonly retryAboveAcceptsPerSecond?: number;
   /** Lifetime of a Retry token. Default 10 000. */
   readonly retryTokenLifetimeMs?: number;
