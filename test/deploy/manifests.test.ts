@@ -68,6 +68,11 @@ describe('ConfigMap', () => {
     assert.match(env.RWS_CONFIG_DRAIN_TIMEOUT_MS ?? '', /^\d+$/);
   });
 
+  it('keeps QUIC Retry at the documented default, auto (Retry only under a handshake flood)', () => {
+    assert.equal(options.h3Retry.def, 'auto');
+    assert.equal(env.RWS_CONFIG_H3_RETRY ?? options.h3Retry.def, options.h3Retry.def);
+  });
+
   it('reaches the container through envFrom', () => {
     assert.ok((container.envFrom as Obj[]).some((e) => e.configMapRef?.name === configMap.metadata.name));
   });
