@@ -1,7 +1,7 @@
 // TLS listener: HTTP/2 and HTTP/1.1 by ALPN on one port, through http2.createSecureServer with
 // allowHTTP1. A thin translator into the core, like src/h1. HTTP/2 sessions drain with a two-phase
 // GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
-import { constants, createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
+import { constants, createSecureServer, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -10,10 +10,10 @@ import { clientError } from '../node-http/client-error.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
-import { serveExchange } from '../node-http/serve-exchange.js';
 import { serveHttp1 } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
 import { limitResets, type ResetLimit } from './reset-limit.js';
+import { serveStream } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
 
 export interface H2Options {
@@ -33,9 +33,6 @@ export interface H2Options {
   /** Streams an HTTP/2 client may reset before its session is closed (./reset-limit.ts). */
   resetLimit: ResetLimit;
 }
-
-type AnyRequest = IncomingMessage | Http2ServerRequest;
-type AnyResponse = ServerResponse | Http2ServerResponse;
 
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
@@ -71,17 +68,18 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
   });
   server.setTimeout(o.idleTimeoutMs);
-  server.on('request', (req: AnyRequest, res: AnyResponse) => {
-    if (req.httpVersionMajor === 2) {
-      if (refuseLargeHeaders(req as Http2ServerRequest, res as Http2ServerResponse, o.maxHeaderSize)) return;
-      const session = (req as Http2ServerRequest).stream.session as ServerHttp2Session;
-      serveExchange(core, req, res, 'h2', 'https', {
-        started: () => sessions.streamStarted(session),
-        ended: () => sessions.streamEnded(session),
-      });
-    } else {
-      serveHttp1(core, req as IncomingMessage, res as ServerResponse, 'https', h1, gate);
-    }
+  // HTTP/1.1 over TLS: node's http1 machinery emits 'request'. Adding that listener makes node install
+  // its HTTP/2 compat layer as the 'stream' listener; HTTP/2 streams are served through the stream API
+  // instead (./serve-stream.ts says why), so that listener is replaced.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => serveHttp1(core, req, res, 'https', h1, gate));
+  server.removeAllListeners('stream');
+  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+    if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return;
+    const session = stream.session as ServerHttp2Session;
+    serveStream(core, stream, headers, sessions.remoteAddress(session), {
+      started: () => sessions.streamStarted(session),
+      ended: () => sessions.streamEnded(session),
+    });
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';

@@ -18,17 +18,24 @@ const secondPhaseMaxMs = 1000;
 export class SessionTracker {
   /** Every open session and how many of its streams are in flight. */
   readonly #sessions = new Map<ServerHttp2Session, number>();
+  /** Each session's client address, read once: node's session socket is a Proxy, slow to read per stream. */
+  readonly #remote = new WeakMap<ServerHttp2Session, string>();
   #inflight = 0;
   #deadline: number | undefined;
   readonly #done = new Waiters();
 
   add(session: ServerHttp2Session): void {
     this.#sessions.set(session, 0);
+    this.#remote.set(session, session.socket?.remoteAddress ?? '');
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#check();
     });
     if (this.#deadline !== undefined) goawayTwoPhase(session, this.#deadline);
+  }
+
+  remoteAddress(session: ServerHttp2Session): string {
+    return this.#remote.get(session) ?? '';
   }
 
   streamStarted(session: ServerHttp2Session): void {

@@ -17,7 +17,7 @@ export function serveHttp1(
   const socket = req.socket;
   // Too many requests pipelined ahead of their answers: the connection is closed (./pipeline-gate.ts).
   if (!gate.admit(socket)) return void socket.destroy();
-  serveExchange(core, req, res, 'h1', scheme, {
+  serveExchange(core, req, res, scheme, {
     started: () => tracker.requestStarted(socket, res),
     ended: () => {
       tracker.requestEnded(socket, res);

@@ -53,6 +53,9 @@ describe('request metrics by protocol', () => {
       const scrapes = (protocol: string) => (protocol === 'h1' ? scraped : 0);
       assert.equal(delta(before, after, 'http_response_bytes_total', { protocol: p }), 3 * 3 + 19 + 5 + 4 + 10 + scrapes(p));
       assert.equal(delta(before, after, 'http_request_bytes_total', { protocol: p }), 10);
+      // Every exchange above completed: none may count as cut by the client (HTTP/2 streams can close
+      // before node reports their writable side finished).
+      assert.equal(delta(before, after, 'http_request_errors_total', { protocol: p, reason: 'client_aborted' }), 0);
       assert.equal(delta(before, after, 'rws_upstream_requests_total', { outcome: 'ok' }), 3);
       assert.equal(delta(before, after, 'rws_upstream_request_duration_seconds_count', {}), 3);
       for (const other of clients.filter((o) => o.protocol !== p)) {
