@@ -25,6 +25,7 @@ import { createH1Listener } from '../src/h1/listener.js';
 import { clients } from '../test/support/clients.js';
 import { cpuTicks, waitForPort } from './processes.js';
 import { wrk } from './tools.js';
+import { noopObserver } from './noop-observer.js';
 
 const self = fileURLToPath(import.meta.url);
 const seconds = Number(process.env.OBS_BENCH_SECONDS ?? 3);
@@ -34,18 +35,6 @@ const connections = Number(process.env.OBS_BENCH_CONNECTIONS ?? 50);
 type Variant = 'none' | 'metrics' | 'metrics+json' | 'metrics+text' | 'naive';
 const microVariants: Variant[] = ['none', 'metrics', 'metrics+json', 'metrics+text', 'naive'];
 const wrkVariants: Variant[] = ['none', 'metrics', 'metrics+json', 'metrics+text'];
-
-const noop: Observer = {
-  requestStarted() {},
-  requestFinished() {},
-  connectionOpened() {},
-  connectionClosed() {},
-  upstreamFinished() {},
-  quicEvent() {},
-  event() {},
-  metrics: async () => ({ contentType: 'text/plain', body: '' }),
-  flush: async () => {},
-};
 
 function config(variant: Variant) {
   const env: Record<string, string> = { RWS_CONFIG_IP: '127.0.0.1', RWS_CONFIG_TLS: 'off', RWS_CONFIG_H3: 'off' };
@@ -62,7 +51,7 @@ function naiveObserver(): Observer {
   const requests = new Counter({ name: 'r', help: 'r', labelNames, registers: [registry] });
   const duration = new Histogram({ name: 'd', help: 'd', labelNames, buckets: [...DURATION_BUCKETS_S], registers: [registry] });
   return {
-    ...noop,
+    ...noopObserver,
     requestFinished(req, res, end, ms) {
       const labels = { protocol: req.protocol, method: req.method, route: res.route ?? 'other', status_code: String(res.status) };
       requests.inc(labels);
@@ -73,7 +62,7 @@ function naiveObserver(): Observer {
 }
 
 function observerFor(variant: Variant, lifecycle?: Lifecycle): Observer {
-  if (variant === 'none') return noop;
+  if (variant === 'none') return noopObserver;
   if (variant === 'naive') return naiveObserver();
   return createObserver(config(variant), lifecycle);
 }
@@ -81,7 +70,7 @@ function observerFor(variant: Variant, lifecycle?: Lifecycle): Observer {
 // ---- micro: ns per requestFinished ----
 
 function sampleExchanges(): { req: CoreRequest; res: CoreResponse }[] {
-  const routes: [string, number][] = [['static', 200], ['static', 304], ['proxy', 200], ['not_found', 404], ['proxy', 502]];
+  const routes: [NonNullable<CoreResponse['route']>, number][] = [['static', 200], ['static', 304], ['proxy', 200], ['not_found', 404], ['proxy', 502]];
   return routes.map(([route, status], i) => ({
     req: {
       method: i === 2 ? 'POST' : 'GET',

@@ -57,14 +57,15 @@ export async function waitForPort(port: number, tls: boolean): Promise<void> {
   throw new Error(`nothing answers on ${port}`);
 }
 
-export function startRws(h1Port: number, tlsPort: number, env: Record<string, string> = {}): Proc {
-  return start(process.execPath, [join(packageRoot, 'dist', 'src', 'main.js')], {
+/** rws as `npm start` runs it; `unobserved`: with a no-op Observer (no metrics, no access log). */
+export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: boolean } = {}): Proc {
+  const entry = opts.unobserved ? join('dist', 'bench', 'rws-unobserved.js') : join('dist', 'src', 'main.js');
+  return start(process.execPath, [join(packageRoot, entry)], {
     RWS_CONFIG_IP: '127.0.0.1',
     RWS_CONFIG_PORT: String(h1Port),
     RWS_CONFIG_TLS_PORT: String(tlsPort),
     RWS_CONFIG_LOG_FORMAT: 'json',
     RWS_CONFIG_SHUTDOWN_DELAY_MS: '0',
-    ...env,
   });
 }
 

@@ -1,6 +1,6 @@
 // npm run bench: rws-edge side by side with bare node:http / node:http2 and with Caddy (Debian), over
 // HTTP/1.1 (wrk), HTTP/2 (h2load) and HTTP/3 (h3load), alternating targets within each round, and the
-// cost of access logging. Writes medians and ratios to bench/RESULTS.md.
+// cost of metrics and access logging. Writes medians and ratios to bench/RESULTS.md.
 //   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ interface Sample extends LoadResult {
 async function main(): Promise<void> {
   const procs = {
     rws: startRws(port.rwsH1, port.rwsTls),
-    quiet: startRws(port.quietH1, port.quietTls, { RWS_CONFIG_ACCESS_LOG: 'off', RWS_CONFIG_H3: 'on' }),
+    quiet: startRws(port.quietH1, port.quietTls, { unobserved: true }),
     bareH1: startBare('bare-h1', port.bareH1),
     bareH2: startBare('bare-h2', port.bareH2),
     caddy: startCaddy(tools.caddy, port.caddyH1, port.caddyTls),
@@ -73,7 +73,7 @@ function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'caddy',
   return [
     { group: 'h1', name: 'bare node:http /', proc: () => p.bareH1, load: w(`http://127.0.0.1:${port.bareH1}/`) },
     { group: 'h1', name: 'rws /healthz', proc: () => p.rws, load: w(`http://${rws}/healthz`) },
-    { group: 'h1', name: 'rws /healthz (access log off)', proc: () => p.quiet, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
+    { group: 'h1', name: 'rws /healthz (no metrics, no log)', proc: () => p.quiet, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
     { group: 'h1', name: 'rws /index.html', proc: () => p.rws, load: w(`http://${rws}/index.html`) },
     { group: 'h1', name: 'caddy /index.html', proc: () => p.caddy, load: w(`http://127.0.0.1:${port.caddyH1}/index.html`) },
     { group: 'h2', name: 'bare node:http2 /', proc: () => p.bareH2, load: h2(`https://127.0.0.1:${port.bareH2}/`) },
@@ -82,7 +82,7 @@ function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'caddy',
     { group: 'h2', name: 'caddy /index.html', proc: () => p.caddy, load: h2(`${caddyTls}/index.html`) },
     { group: 'h3', name: 'rws /index.html c10 m10', proc: () => p.rws, load: h3(`${rwsTls}/index.html`, 10, 10) },
     { group: 'h3', name: 'caddy /index.html c10 m10', proc: () => p.caddy, load: h3(`${caddyTls}/index.html`, 10, 10) },
-    { group: 'h3', name: 'rws /index.html (access log off) c10 m10', proc: () => p.quiet, load: h3(`https://127.0.0.1:${port.quietTls}/index.html`, 10, 10) },
+    { group: 'h3', name: 'rws /index.html (no metrics, no log) c10 m10', proc: () => p.quiet, load: h3(`https://127.0.0.1:${port.quietTls}/index.html`, 10, 10) },
     { group: 'h3', name: 'rws /index.html c1 m1', proc: () => p.rws, load: h3(`${rwsTls}/index.html`, 1, 1) },
     { group: 'h3', name: 'caddy /index.html c1 m1', proc: () => p.caddy, load: h3(`${caddyTls}/index.html`, 1, 1) },
   ];
@@ -114,7 +114,7 @@ function writeResults(samples: Map<string, Sample[]>): void {
   const lines = [
     '# Benchmark results',
     '',
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${rounds} rounds of ${seconds} s per target, targets alternating within each round; medians. Servers and clients share the machine; every server is one process on 127.0.0.1. rws runs with access logging (JSON, to /dev/null) and metrics on unless noted.`,
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${rounds} rounds of ${seconds} s per target, targets alternating within each round; medians. Servers and clients share the machine; every server is one process on 127.0.0.1. rws runs with access logging (JSON, to /dev/null) and metrics on unless noted; "no metrics, no log" is the same server with a no-op Observer (\`bench/rws-unobserved.ts\`).`,
     '',
     'Clients: HTTP/1.1 `wrk -t1 -c50`; HTTP/2 `h2load -t1 -c50 -m10`; HTTP/3 `h3load` (quic-go) at `-c10 -m10` and `-c1 -m1`. Caddy from Debian, bound to 127.0.0.1, same file (`public/index.html`) and certificate.',
     '',
@@ -137,8 +137,8 @@ function writeResults(samples: Map<string, Sample[]>): void {
     `| h2: rws ÷ caddy, static file | ${ratio('h2|rws /index.html', 'h2|caddy /index.html')} | |`,
     `| h3: rws ÷ caddy, c10 m10 | ${ratio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} | ≥ 1.3× |`,
     `| h3: rws ÷ caddy, c1 m1 | ${ratio('h3|rws /index.html c1 m1', 'h3|caddy /index.html c1 m1')} | |`,
-    `| h1: access log on ÷ off | ${ratio('h1|rws /healthz', 'h1|rws /healthz (access log off)')} | ≥ 0.85× |`,
-    `| h3: access log on ÷ off | ${ratio('h3|rws /index.html c10 m10', 'h3|rws /index.html (access log off) c10 m10')} | ≥ 0.85× |`,
+    `| h1: metrics and access log on ÷ off | ${ratio('h1|rws /healthz', 'h1|rws /healthz (no metrics, no log)')} | ≥ 0.85× |`,
+    `| h3: metrics and access log on ÷ off | ${ratio('h3|rws /index.html c10 m10', 'h3|rws /index.html (no metrics, no log) c10 m10')} | ≥ 0.85× |`,
     '',
   );
   writeFileSync(join(packageRoot, 'bench', 'RESULTS.md'), lines.join('\n'));
