@@ -83,4 +83,24 @@ describe('event redaction', () => {
     });
     assert.equal(fields.authorization, 'Bearer a', 'the caller\'s object is untouched');
   });
+
+  it('walks arrays and deep nesting; what lies deeper than the bound is replaced, never logged as is', () => {
+    // Eight levels below the top are walked: the cookie at the eighth is masked.
+    let deep: Record<string, unknown> = { cookie: 'deep-secret', keep: 1 };
+    for (let i = 0; i < 7; i++) deep = { d: deep };
+    const got = redact({ a: deep, list: [{ authorization: 'in-array' }, ['x', { 'set-cookie': 'nested-array' }]] });
+    let at = got.a as Record<string, unknown>;
+    for (let i = 0; i < 7; i++) at = at.d as Record<string, unknown>;
+    assert.deepEqual(at, { cookie: '[redacted]', keep: 1 });
+    assert.deepEqual(got.list, [{ authorization: '[redacted]' }, ['x', { 'set-cookie': '[redacted]' }]]);
+
+    // One level more, and a cycle: cut at the bound.
+    const tooDeep = redact({ a: { d: deep } });
+    assert.ok(!JSON.stringify(tooDeep).includes('deep-secret'), JSON.stringify(tooDeep));
+    assert.ok(JSON.stringify(tooDeep).includes('[too deep]'));
+    const cycle: Record<string, unknown> = { authorization: 'cyclic-secret' };
+    cycle.self = cycle;
+    const cut = JSON.stringify(redact({ cycle }));
+    assert.ok(!cut.includes('cyclic-secret') && cut.includes('[too deep]'), cut);
+  });
 });

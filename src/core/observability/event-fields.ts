@@ -5,18 +5,31 @@
 const secret = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 const mask = '[redacted]';
 
+// Nesting walked below the top level; anything deeper is replaced, never logged unmasked.
+const MAX_DEPTH = 8;
+const tooDeep = '[too deep]';
+
 /**
- * A copy of `fields` with credential headers masked, at the top level and inside nested objects (an
- * event may carry a `headers` map). Events are rare, so a walk per event is cheap enough.
+ * A copy of `fields` with credential fields masked at any depth: nested objects and arrays (an event may
+ * carry a `headers` map, or a list of them) are walked down to MAX_DEPTH levels, and an object or array
+ * nested deeper (or a cycle) is replaced by "[too deep]". Events are rare, so a walk per event is cheap
+ * enough.
  */
-export function redact(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
+export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  return redactObject(fields, 0);
+}
+
+function redactObject(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (secret.has(k.toLowerCase())) out[k] = mask;
-    else if (depth < 3 && v !== null && typeof v === 'object' && !Array.isArray(v)) out[k] = redact(v as Record<string, unknown>, depth + 1);
-    else out[k] = v;
-  }
+  for (const [k, v] of Object.entries(fields)) out[k] = secret.has(k.toLowerCase()) ? mask : redactValue(v, depth + 1);
   return out;
+}
+
+function redactValue(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (depth > MAX_DEPTH) return tooDeep;
+  if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
+  return redactObject(v as Record<string, unknown>, depth);
 }
 
 function value(v: unknown): string {
