@@ -91,3 +91,36 @@ describe('request error reasons', () => {
     return gone;
   }
 });
+
+// /readyz answers 503 while starting and draining by design: counted as a request, never as an error, or
+// every rolling update would fire 5xx alerts. Real 5xx answers during the same drain still count.
+describe('readiness 503 while draining', () => {
+  it('is counted in http_requests_total but not as an error; an origin 500 and a down origin still are', async () => {
+    const origin = await testOrigin();
+    // A shutdown delay long enough for the requests below: the edge serves normally meanwhile.
+    const s = await edgeFor(origin, { RWS_CONFIG_SHUTDOWN_DELAY_MS: '5000' });
+    const clients = protocolClients();
+    let drained: Promise<unknown> | undefined;
+    try {
+      const before = (await scrape(s.h1)).families;
+      drained = s.server.shutdown.run('test');
+      for (const c of clients) assert.equal((await send(c, s, '/readyz')).status, 503, c.protocol);
+      const h1 = clients.find((c) => c.protocol === 'h1')!;
+      assert.equal((await send(h1, s, '/fail')).status, 500);
+      await origin.close();
+      assert.equal((await send(h1, s, '/ok')).status, 502);
+      const after = (await scrape(s.h1)).families;
+      const delta = (name: string, labels: Record<string, string>) => valueOf(after, name, labels) - valueOf(before, name, labels);
+      for (const c of clients) {
+        const p = c.protocol;
+        assert.equal(delta('http_requests_total', { protocol: p, method: 'GET', route: 'readyz', status_code: '503' }), 1, `${p} readyz 503`);
+        assert.equal(delta('http_request_errors_total', { protocol: p, reason: '5xx' }), p === 'h1' ? 1 : 0, `${p} 5xx`);
+        assert.equal(delta('http_request_errors_total', { protocol: p, reason: 'upstream_error' }), p === 'h1' ? 1 : 0, `${p} upstream_error`);
+      }
+    } finally {
+      await closeAll(clients);
+      await (drained ?? s.close());
+      await origin.close();
+    }
+  });
+});

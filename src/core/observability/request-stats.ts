@@ -126,10 +126,12 @@ function bump(counts: number[], id: number): void {
 }
 
 // The error reason of an exchange, or -1. A proxied 502/504 without origin timing is the proxy's own
-// answer (the origin never responded), so it is the origin's failure rather than a plain 5xx.
+// answer (the origin never responded), so it is the origin's failure rather than a plain 5xx. /readyz
+// answers 503 by design while starting and draining: that is the readiness signal, not a failure (every
+// rolling update would raise 5xx alerts), so it counts in http_requests_total only.
 function failure(res: CoreResponse, end: ExchangeEnd): number {
   if (end.aborted) return reason.clientAborted;
-  if (res.status < 500) return -1;
+  if (res.status < 500 || (res.status === 503 && res.route === 'readyz')) return -1;
   if (res.route === 'proxy' && res.upstreamMs === undefined) {
     if (res.status === 504) return reason.upstreamTimeout;
     if (res.status === 502) return reason.upstreamError;
