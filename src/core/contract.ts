@@ -3,6 +3,7 @@
 // CoreResponse back; nothing protocol-specific lives in src/core. Modelled on hono's Node adapter:
 // adapters are thin translators into one handler.
 import type { Readable } from 'node:stream';
+import type { Route } from './observability/labels.js';
 
 export type Protocol = 'h1' | 'h2' | 'h3';
 
@@ -54,7 +55,7 @@ export interface CoreResponse {
   headers: ResponseHeaders;
   body: ResponseBody;
   /** Route template for metrics and logs (healthz, static, proxy, not_found…); never a raw path. */
-  route?: string;
+  route?: Route;
   /** Origin timing when proxied: ms until the origin's response headers arrived. */
   upstreamMs?: number;
 }

@@ -1,9 +1,10 @@
 // Small constructors for the core's own responses (health, errors): short text bodies, no caching.
 import type { CoreResponse, ResponseHeaders } from './contract.js';
+import type { Route } from './observability/labels.js';
 
 const textType = 'text/plain; charset=utf-8';
 
-export function textResponse(status: number, text: string, route: string, extra?: ResponseHeaders): CoreResponse {
+export function textResponse(status: number, text: string, route: Route, extra?: ResponseHeaders): CoreResponse {
   const data = Buffer.from(text + '\n');
   return {
     status,

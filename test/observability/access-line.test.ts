@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreRequest, CoreResponse, ExchangeEnd } from '../../src/core/contract.js';
 import { jsonAccessLine, ms, textAccessLine } from '../../src/core/observability/access-line.js';
+import type { Route } from '../../src/core/observability/labels.js';
 
 function request(path: string, ua: string | string[] | undefined, referer?: string): CoreRequest {
   return {
@@ -20,7 +21,8 @@ function request(path: string, ua: string | string[] | undefined, referer?: stri
     requestId: 'rid-1',
   };
 }
-const res: CoreResponse = { status: 404, headers: {}, body: { kind: 'empty' }, route: 'somewhere_unknown' };
+// A route the type does not allow (a listener written in JavaScript could still set one): folded all the same.
+const res: CoreResponse = { status: 404, headers: {}, body: { kind: 'empty' }, route: 'somewhere_unknown' as Route };
 const end: ExchangeEnd = { bytesSent: 10, bytesReceived: 0, aborted: true };
 
 const nasty = ['plain', 'quote " and \\ backslash', 'ctl \x00\x01\x1f\x7f', 'line\nbreak\r\n', 'ünïcödé ☃', 'lone \ud800 surrogate', '{"json":"inside"}'];

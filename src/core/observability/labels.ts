@@ -67,6 +67,8 @@ export const ROUTES = [
   'error',
   'other',
 ] as const;
+/** A route template: CoreResponse.route takes only these, so a misspelt route fails to compile. */
+export type Route = (typeof ROUTES)[number];
 // request-stats.ts packs the route id into 5 bits.
 if (ROUTES.length > 32) throw new Error('at most 32 route templates');
 const routeIds = new Map<string, number>(ROUTES.map((r, i) => [r, i]));

@@ -17,6 +17,7 @@ import { realpathSync } from 'node:fs';
 import type { Config } from '../config/options.js';
 import type { CoreRequest, CoreResponse, ResponseHeaders } from '../contract.js';
 import type { StaticHandler } from '../handlers.js';
+import type { Route } from '../observability/labels.js';
 import { textResponse } from '../responses.js';
 import { FileLookup } from './file-lookup.js';
 import { type FileResponseOptions, fileResponse } from './file-response.js';
@@ -66,6 +67,6 @@ export function createStaticHandler(config: Config): StaticHandler {
   };
 }
 
-function emptyResponse(status: number, headers: ResponseHeaders, route: string): CoreResponse {
+function emptyResponse(status: number, headers: ResponseHeaders, route: Route): CoreResponse {
   return { status, headers, body: { kind: 'empty' }, route };
 }
