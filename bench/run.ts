@@ -2,7 +2,7 @@
 // HTTP/1.1 (wrk), HTTP/2 (h2load) and HTTP/3 (h3load), alternating targets within each round, and the
 // cost of metrics and access logging. Writes medians and ratios to bench/RESULTS.md.
 //   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +16,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const only = new Set((process.env.BENCH_ONLY ?? 'h1,h2,h3').split(','));
 const tmp = mkdtempSync(join(tmpdir(), 'rws-bench-'));
 const tools = clients();
+const notesMarker = '<!-- notes: kept by npm run bench -->';
 
 const port = { rwsH1: 18101, rwsTls: 18102, quietH1: 18103, quietTls: 18104, bareH1: 18105, bareH2: 18106, caddyH1: 18107, caddyTls: 18108 };
 
@@ -106,6 +107,11 @@ function writeResults(samples: Map<string, Sample[]>): void {
     const xs = samples.get(key);
     return xs ? median(xs.map((x) => x[f])) : undefined;
   };
+  const cpuRatio = (a: string, b: string): string => {
+    const x = med(a, 'cpuUsPerReq');
+    const y = med(b, 'cpuUsPerReq');
+    return x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}×` : 'n/a';
+  };
   const ratio = (a: string, b: string): string => {
     const x = med(a, 'rps');
     const y = med(b, 'rps');
@@ -140,8 +146,21 @@ function writeResults(samples: Map<string, Sample[]>): void {
     `| h1: metrics and access log on ÷ off | ${ratio('h1|rws /healthz', 'h1|rws /healthz (no metrics, no log)')} | ≥ 0.85× |`,
     `| h3: metrics and access log on ÷ off | ${ratio('h3|rws /index.html c10 m10', 'h3|rws /index.html (no metrics, no log) c10 m10')} | ≥ 0.85× |`,
     '',
+    '## Server CPU per request (the other side of each ratio: less is better)',
+    '',
+    '| comparison | ratio |',
+    '|---|---|',
+    `| h1: rws /healthz ÷ bare node:http | ${cpuRatio('h1|rws /healthz', 'h1|bare node:http /')} |`,
+    `| h2: rws /healthz ÷ bare node:http2 | ${cpuRatio('h2|rws /healthz', 'h2|bare node:http2 /')} |`,
+    `| h3: rws ÷ caddy, c10 m10 | ${cpuRatio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} |`,
+    `| h3: rws ÷ caddy, c1 m1 | ${cpuRatio('h3|rws /index.html c1 m1', 'h3|caddy /index.html c1 m1')} |`,
+    '',
   );
-  writeFileSync(join(packageRoot, 'bench', 'RESULTS.md'), lines.join('\n'));
+  // Everything from the notes marker on is written by people (what the numbers mean) and kept.
+  const file = join(packageRoot, 'bench', 'RESULTS.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const notes = previous.indexOf(notesMarker);
+  writeFileSync(file, lines.join('\n') + (notes >= 0 ? '\n' + previous.slice(notes) : ''));
   process.stdout.write(`\nwrote bench/RESULTS.md\n`);
 }
 

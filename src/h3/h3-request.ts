@@ -2,14 +2,7 @@
 // (request-head.ts) and the stream's body.
 import { Readable } from 'node:stream';
 import type { CoreRequest, RequestHeaders } from '../core/contract.js';
-
-export interface RequestHead {
-  method: string;
-  scheme: string;
-  authority: string;
-  path: string;
-  headers: Record<string, string | string[]>;
-}
+import type { RequestHead } from './request-head.js';
 
 export class H3CoreRequest implements CoreRequest {
   readonly method: string;
