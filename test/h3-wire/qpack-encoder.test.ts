@@ -103,3 +103,24 @@ test('large sections grow the scratch buffer and still round-trip', () => {
   encodeFieldSection([':status', '500']);
   assert.equal(hexOf(first), '0000d9');
 });
+
+test('repeated fields are re-used from the last encoding, changing ones re-encoded, both decode exactly', () => {
+  // Constant fields (remembered), a field that changes every time (volatile after a few misses), a
+  // field that alternates between two values, and the same name in another case.
+  for (let i = 0; i < 20; i++) {
+    const headers = {
+      'x-content-type-options': 'nosniff',
+      'x-request-id': `req-${i}`,
+      'cache-control': i % 2 === 0 ? 'no-store' : 'public, max-age=60',
+      'X-Custom': 'same',
+    };
+    const fields = decodeFieldSection(encodeResponseHead(200, headers), 1 << 16);
+    assert.deepEqual(
+      fields,
+      [':status', '200', 'x-content-type-options', 'nosniff', 'x-request-id', `req-${i}`, 'cache-control', headers['cache-control'], 'x-custom', 'same'],
+    );
+  }
+  // A value refused once stays refused after its name was remembered with a valid value.
+  encodeFieldSection(['x-checked', 'fine']);
+  assert.throws(() => encodeFieldSection(['x-checked', 'bad\r\nvalue']), TypeError);
+});
