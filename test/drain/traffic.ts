@@ -87,7 +87,9 @@ export async function h1Get(client: Client, path: string, expect: Expect, bytesP
   } catch (e) {
     // No response header arrived: refused if the connection was refused or closed before any answer.
     const err = e as NodeJS.ErrnoException;
-    const refused = err.code === 'ECONNREFUSED' || (err instanceof errors.SocketError && /other side closed|closed/.test(err.message));
+    // ECONNRESET too: an idle keep-alive connection the drain closes just as the client sends on it is
+    // reset by the kernel (the keep-alive race of RFC 9112 §9.3.1, which clients answer by retrying).
+    const refused = err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || (err instanceof errors.SocketError && /other side closed|closed/.test(err.message));
     return refusedOrFailed('h1', path, startAt, refused, `${err.code ?? ''} ${err.message}`);
   }
   try {
@@ -204,13 +206,18 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: nu
 export async function h3Curl(port: number, path: string, expect: Expect, opts: { limitRate?: string; file?: string } = {}): Promise<Outcome> {
   const startAt = Date.now();
   const out = opts.file ?? '-';
-  const args = ['--http3-only', '-k', '-sS', '--connect-timeout', '1', '--max-time', '12', '-o', out, '-w', '\n%{http_code} %{size_download} %{time_connect}'];
+  const args = ['--http3-only', '-k', '-sS', '--connect-timeout', '3', '--max-time', '12', '-o', out, '-w', '\n%{http_code} %{size_download} %{time_connect}'];
   if (opts.limitRate) args.push('--limit-rate', opts.limitRate);
   const r = await run(clients().curl, [...args, `https://127.0.0.1:${port}${path}`], 15_000);
   const lines = r.stdout.split('\n');
   const [status, size] = lines.at(-1)!.split(' ').map(Number);
   if (r.code !== 0) {
-    const refused = (r.code === 7 || r.code === 28) && /Failed to connect/.test(r.stderr);
+    // Never connected: curl's own words, ngtcp2's ("connection to ... refused", once the UDP socket is
+    // closed), or curl killed by our timeout without a byte of output (curl 7.88 can spin on a QUIC
+    // connection that never completes). Each is then checked against the origin's log: a request it
+    // saw was accepted, and its loss fails the test.
+    const neverConnected = /Failed to connect|connection to .* refused/.test(r.stderr) || (r.code === -1 && r.stdout === '');
+    const refused = (r.code === 7 || r.code === 28 || r.code === -1) && neverConnected;
     return refusedOrFailed('h3', path, startAt, refused, `curl exit ${r.code}: ${r.stderr.trim()}`);
   }
   const body = opts.file !== undefined ? readFileSync(opts.file) : Buffer.from(lines.slice(0, -1).join('\n'));
