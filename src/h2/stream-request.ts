@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
 import type { CoreRequest, Protocol, RequestHeaders } from '../core/contract.js';
-import { AbortableRequest } from '../node-http/abortable-request.js';
+import { AbortableRequest } from '../core/abortable-request.js';
 
 export class StreamRequest extends AbortableRequest implements CoreRequest {
   readonly method: string;

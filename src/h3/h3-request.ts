@@ -2,9 +2,10 @@
 // (request-head.ts) and the stream's body.
 import { Readable } from 'node:stream';
 import type { CoreRequest, RequestHeaders } from '../core/contract.js';
+import { AbortableRequest } from '../core/abortable-request.js';
 import type { RequestHead } from './request-head.js';
 
-export class H3CoreRequest implements CoreRequest {
+export class H3CoreRequest extends AbortableRequest implements CoreRequest {
   readonly method: string;
   readonly scheme: 'http' | 'https';
   readonly authority: string;
@@ -14,10 +15,9 @@ export class H3CoreRequest implements CoreRequest {
   readonly remoteAddress: string;
   readonly protocol = 'h3' as const;
   requestId?: string;
-  #abort: AbortController | undefined;
-  #aborted = false;
 
   constructor(head: RequestHead, body: Readable | null, remoteAddress: string) {
+    super();
     this.method = head.method;
     this.scheme = head.scheme === 'http' ? 'http' : 'https';
     this.authority = head.authority;
@@ -27,21 +27,10 @@ export class H3CoreRequest implements CoreRequest {
     this.remoteAddress = remoteAddress;
   }
 
-  get signal(): AbortSignal {
-    this.#abort ??= new AbortController();
-    if (this.#aborted) this.#abort.abort();
-    return this.#abort.signal;
-  }
-
-  get aborted(): boolean {
-    return this.#aborted;
-  }
-
-  /** The client cancelled (RESET_STREAM / STOP_SENDING) or the connection closed. */
-  markAborted(): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    this.#abort?.abort();
+  /** The client cancelled (RESET_STREAM / STOP_SENDING) or the connection closed: the body fails too. */
+  override markAborted(): void {
+    if (this.aborted) return;
+    super.markAborted();
     if (this.body !== null && !this.body.destroyed) this.body.destroy(new Error('request cancelled by the client'));
   }
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CoreRequest, Protocol, RequestHeaders } from '../core/contract.js';
-import { AbortableRequest } from './abortable-request.js';
+import { AbortableRequest } from '../core/abortable-request.js';
 
 export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly method: string;

@@ -9,7 +9,7 @@
 //   failed   – anything else (cut mid-response, wrong bytes, a 5xx): the drain lost a request.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import { Client, errors } from 'undici';
 import { clients } from '../support/clients.js';
@@ -213,10 +213,11 @@ export async function h3Curl(port: number, path: string, expect: Expect, opts: {
   const [status, size] = lines.at(-1)!.split(' ').map(Number);
   if (r.code !== 0) {
     // Never connected: curl's own words, ngtcp2's ("connection to ... refused", once the UDP socket is
-    // closed), or curl killed by our timeout without a byte of output (curl 7.88 can spin on a QUIC
-    // connection that never completes). Each is then checked against the origin's log: a request it
-    // saw was accepted, and its loss fails the test.
-    const neverConnected = /Failed to connect|connection to .* refused/.test(r.stderr) || (r.code === -1 && r.stdout === '');
+    // closed), or curl killed by our timeout without a byte of output, to stdout or to its file (curl
+    // 7.88 can spin on a QUIC connection that never completes). Each is then checked against the
+    // origin's log: a request it saw was accepted, and its loss fails the test.
+    const wroteNothing = r.stdout === '' && (opts.file === undefined || !existsSync(opts.file) || statSync(opts.file).size === 0);
+    const neverConnected = /Failed to connect|connection to .* refused/.test(r.stderr) || (r.code === -1 && wroteNothing);
     const refused = (r.code === 7 || r.code === 28 || r.code === -1) && neverConnected;
     return refusedOrFailed('h3', path, startAt, refused, `curl exit ${r.code}: ${r.stderr.trim()}`);
   }
