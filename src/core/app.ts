@@ -36,13 +36,18 @@ export function createCore(parts: CoreParts): Core {
   };
   const hsts = config.hsts.toLowerCase() === 'off' ? undefined : config.hsts;
 
-  async function route(req: CoreRequest): Promise<CoreResponse> {
+  // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
+  function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
     if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
     if (parts.adminOnly) return textResponse(404, 'not found', 'not_found');
     if (tooLarge(req)) return textResponse(413, 'request body too large', 'too_large', { connection: 'close' });
     const preflight = cors?.preflight(req);
     if (preflight) return preflight;
+    return serveMain(req);
+  }
+
+  async function serveMain(req: CoreRequest): Promise<CoreResponse> {
     const file = await staticFiles.serve(req);
     if (file !== null) return file;
     if (proxy !== undefined) return proxy.forward(req);
@@ -52,6 +57,11 @@ export function createCore(parts: CoreParts): Core {
   function tooLarge(req: CoreRequest): boolean {
     const cl = req.headers['content-length'];
     return typeof cl === 'string' && Number(cl) > config.maxBodySize;
+  }
+
+  function failed(req: CoreRequest, e: unknown): CoreResponse {
+    observer.event('error', 'request failed', { err: String((e as Error)?.stack ?? e), path: req.path });
+    return textResponse(500, 'internal server error', 'error');
   }
 
   // Headers every response carries; Alt-Svc only on TLS over TCP, and not once draining (a leaving pod
@@ -71,15 +81,20 @@ export function createCore(parts: CoreParts): Core {
   }
 
   return {
-    async handle(req) {
+    handle(req) {
       observer.requestStarted(req.protocol);
       req.requestId = requestId(req.headers['x-request-id']);
-      let res: CoreResponse;
+      let res: CoreResponse | Promise<CoreResponse>;
       try {
-        res = await route(req);
+        res = route(req);
       } catch (e) {
-        observer.event('error', 'request failed', { err: String((e as Error)?.stack ?? e), path: req.path });
-        res = textResponse(500, 'internal server error', 'error');
+        return decorate(req, failed(req, e));
+      }
+      if (res instanceof Promise) {
+        return res.then(
+          (r) => decorate(req, r),
+          (e: unknown) => decorate(req, failed(req, e)),
+        );
       }
       return decorate(req, res);
     },

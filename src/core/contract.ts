@@ -71,7 +71,13 @@ export interface ExchangeEnd {
 }
 
 export interface Core {
-  handle(req: CoreRequest): Promise<CoreResponse>;
+  /**
+   * The response, synchronously when it is known at once (health, readiness, refusals), a Promise when
+   * it needs I/O (files, the origin). Listeners pass the result to `whenSettled` (./settle.ts) and so skip
+   * a microtask hop per request on the cheap paths, as hono's Node adapter does for `Response |
+   * Promise<Response>`. Never rejects: failures become 500 responses.
+   */
+  handle(req: CoreRequest): CoreResponse | Promise<CoreResponse>;
   /** Called exactly once per handled request, when its exchange ends. `res` is what handle returned. */
   finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number): void;
   /** Per-protocol transport connection accounting (TCP connections for h1/h2, QUIC connections for h3). */

@@ -17,12 +17,12 @@ export function internalRoute(path: string): InternalRoute | undefined {
   return undefined;
 }
 
-export async function serveInternal(
+export function serveInternal(
   route: InternalRoute,
   req: CoreRequest,
   lifecycle: Lifecycle,
   observer: Observer,
-): Promise<CoreResponse> {
+): CoreResponse | Promise<CoreResponse> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return textResponse(405, 'method not allowed', route, { allow: 'GET, HEAD' });
   }
@@ -33,14 +33,19 @@ export async function serveInternal(
   } else if (route === 'readyz') {
     res = lifecycle.isReady() ? textResponse(200, 'ready', route) : textResponse(503, lifecycle.phase, route);
   } else {
-    const m = await observer.metrics();
-    const data = Buffer.from(m.body);
-    res = {
-      status: 200,
-      headers: { 'content-type': m.contentType, 'content-length': data.length, 'cache-control': 'no-store' },
-      body: { kind: 'bytes', data },
-      route,
-    };
+    return serveMetrics(req, observer);
   }
+  return req.method === 'HEAD' ? withoutBody(res) : res;
+}
+
+async function serveMetrics(req: CoreRequest, observer: Observer): Promise<CoreResponse> {
+  const m = await observer.metrics();
+  const data = Buffer.from(m.body);
+  const res: CoreResponse = {
+    status: 200,
+    headers: { 'content-type': m.contentType, 'content-length': data.length, 'cache-control': 'no-store' },
+    body: { kind: 'bytes', data },
+    route: 'metrics',
+  };
   return req.method === 'HEAD' ? withoutBody(res) : res;
 }

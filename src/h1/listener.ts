@@ -1,11 +1,11 @@
 // Plain HTTP/1.1 listener on node:http: a thin translator into the core. Timeouts and limits are
 // tightened for a public edge (slow-loris: headersTimeout; bounded header size; idle keep-alive).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Core, Listener } from '../core/contract.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
-import { serveHttp1 } from '../node-http/serve-http1.js';
+import { http1Handler } from '../node-http/serve-http1.js';
 import { clientError } from '../node-http/client-error.js';
 import { listenOn } from '../node-http/listen-on.js';
 
@@ -24,7 +24,7 @@ export interface H1Options {
 
 export function createH1Listener(core: Core, o: H1Options): Listener {
   const tracker = new ConnectionTracker();
-  const gate = new PipelineGate(o.maxPipelinedRequests);
+  const gate = new PipelineGate(o.maxPipelinedRequests, tracker);
   const server: Server = createServer(
     {
       maxHeaderSize: o.maxHeaderSize,
@@ -35,7 +35,7 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
       // Checks headersTimeout/requestTimeout this often (node's default is 30 s, too coarse for slow-loris).
       connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
     },
-    (req: IncomingMessage, res: ServerResponse) => serveHttp1(core, req, res, 'http', tracker, gate),
+    http1Handler(core, 'http', tracker, gate),
   );
   server.timeout = o.idleTimeoutMs;
   server.on('connection', (socket: Socket) => {

@@ -2,7 +2,6 @@
 // allowHTTP1. A thin translator into the core, like src/h1. HTTP/2 sessions drain with a two-phase
 // GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
 import { constants, createSecureServer, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Core, Listener } from '../core/contract.js';
@@ -10,10 +9,10 @@ import { clientError } from '../node-http/client-error.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
-import { serveHttp1 } from '../node-http/serve-http1.js';
+import { http1Handler } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
 import { limitResets, type ResetLimit } from './reset-limit.js';
-import { serveStream } from './serve-stream.js';
+import { serveStream, type StreamCounter } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
 
 export interface H2Options {
@@ -37,7 +36,7 @@ export interface H2Options {
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
   const sessions = new SessionTracker();
-  const gate = new PipelineGate(o.maxPipelinedRequests);
+  const gate = new PipelineGate(o.maxPipelinedRequests, h1);
   const server: Http2SecureServer = createSecureServer({
     cert: o.cert,
     key: o.key,
@@ -71,15 +70,15 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   // HTTP/1.1 over TLS: node's http1 machinery emits 'request'. Adding that listener makes node install
   // its HTTP/2 compat layer as the 'stream' listener; HTTP/2 streams are served through the stream API
   // instead (./serve-stream.ts says why), so that listener is replaced.
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => serveHttp1(core, req, res, 'https', h1, gate));
+  server.on('request', http1Handler(core, 'https', h1, gate));
   server.removeAllListeners('stream');
+  const counter: StreamCounter = {
+    started: (session) => sessions.streamStarted(session),
+    ended: (session) => sessions.streamEnded(session),
+  };
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
     if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return;
-    const session = stream.session as ServerHttp2Session;
-    serveStream(core, stream, headers, sessions.remoteAddress(session), {
-      started: () => sessions.streamStarted(session),
-      ended: () => sessions.streamEnded(session),
-    });
+    serveStream(core, stream, headers, sessions.remoteAddress(stream.session as ServerHttp2Session), counter);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';

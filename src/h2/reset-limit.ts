@@ -33,7 +33,7 @@ export function limitResets(session: ServerHttp2Session, limit: ResetLimit): voi
     if (tokens < 0 && !session.destroyed) session.destroy(new Error('HTTP/2 stream reset rate exceeded'), constants.NGHTTP2_ENHANCE_YOUR_CALM);
   };
   session.on('stream', (stream: ServerHttp2Stream) =>
-    stream.once('close', () => {
+    stream.on('close', () => {
       if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) onReset();
     }),
   );

@@ -4,15 +4,17 @@
 // between the core and the stream this listener already manages (resets, flow control, GOAWAY).
 // What compat did that still matters is done here: CONNECT refused, Expect answered (RFC 9110 §10.1.1),
 // stream errors swallowed (a client's RST_STREAM is routine, not a crash), 'aborted' ends the response.
-import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Core, CoreResponse } from '../core/contract.js';
+import { whenSettled } from '../core/settle.js';
 import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
 import { StreamRequest } from './stream-request.js';
 
+/** Told when an exchange starts and ends: one object per listener, not per stream. */
 export interface StreamCounter {
-  started(): void;
-  ended(): void;
+  started(session: ServerHttp2Session): void;
+  ended(session: ServerHttp2Session): void;
 }
 
 // Files are read in 16 KiB chunks (one DATA frame) and a stream buffers at most that much: a response
@@ -40,14 +42,15 @@ export function serveStream(
     stream.additionalHeaders({ ':status': 100 });
   }
   const startedAt = performance.now();
-  counter.started();
+  const session = stream.session as ServerHttp2Session;
+  counter.started(session);
   const req = new StreamRequest(stream, headers, remoteAddress);
   // A stream the client resets while node still holds unread request data (a GET whose end nobody
   // reads, as after undici's abort) is destroyed by node only once the request is read to its end: an
   // endless proxied origin stream ran on (test/exhaustion/proxy-endless-stream.test.ts). node does
   // report 'aborted': that ends the response.
   let cut = false;
-  stream.once('aborted', () => {
+  stream.on('aborted', () => {
     cut = true;
     stream.destroy();
   });
@@ -63,15 +66,16 @@ export function serveStream(
   };
   // 'close' ends the exchange whichever side ends it: the response written, or the client gone
   // (RST_STREAM, GOAWAY, connection lost) while the core works or while the body is sent.
-  stream.once('close', () => {
+  stream.on('close', () => {
     // Complete means ended by us, closed without an error code, and not 'aborted'. Not writableFinished:
     // node may close a stream (both END_STREAMs exchanged) before its writable side reports 'finish'.
     // And not the code alone: a client that resets with NO_ERROR (undici's abort) cuts the response too.
     if (out === undefined) req.markAborted();
     else finish(out, cut || !stream.writableEnded || stream.rstCode !== constants.NGHTTP2_NO_ERROR);
-    counter.ended();
+    counter.ended(session);
   });
-  core.handle(req).then(
+  whenSettled(
+    core.handle(req),
     (res) => {
       out = res;
       // The client left while the core was working: nothing to write.

@@ -113,7 +113,10 @@ export class RequestStream {
     if (!endOfStream) this.#body = new RequestBody(() => this.#resume());
     this.#request = new H3CoreRequest(head, this.#body, this.#ctx.conn.remoteAddress);
     this.#startedAt = performance.now();
-    this.#ctx.core.handle(this.#request).then(
+    // Always answered from a microtask, even when the core answers at once: this runs inside the frame
+    // reader's loop, and a response written (and possibly completed, ending the stream) from here
+    // would race the rest of the packet's frames, such as the request body and its end.
+    Promise.resolve(this.#ctx.core.handle(this.#request)).then(
       (res) => this.#respond(res),
       // The core answers its own failures with 500s; should it ever reject, the stream is reset and
       // forgotten rather than left open (it would hold a drain until the deadline).

@@ -64,6 +64,11 @@ export class ConnectionTracker {
     this.#check();
   }
 
+  /** Requests on `socket` whose exchange has not ended yet. */
+  unanswered(socket: Socket): number {
+    return this.#sockets.get(socket)?.size ?? 0;
+  }
+
   get inflight(): number {
     return this.#inflight;
   }

@@ -10,27 +10,23 @@
 // request and response objects), and on TLS a pause racing node's own (socket._paused) feeds data to
 // its paused parser, a parse error that closes the connection anyway (both measured). Real clients
 // pipeline a few requests deep, if at all.
+//
+// The count is the connection tracker's: the responses it holds for a connection are exactly its
+// unanswered requests, so the gate keeps no state of its own.
 import type { Socket } from 'node:net';
+import type { ConnectionTracker } from './connection-tracker.js';
 
 export class PipelineGate {
   readonly #max: number;
-  readonly #unanswered = new WeakMap<Socket, number>();
+  readonly #tracker: ConnectionTracker;
 
-  constructor(max: number) {
+  constructor(max: number, tracker: ConnectionTracker) {
     this.#max = max;
+    this.#tracker = tracker;
   }
 
-  /** Counts a new request on `socket`; false (and nothing counted) when it already has `max` unanswered. */
+  /** Whether `socket` may have one more request: false when it already has `max` unanswered. */
   admit(socket: Socket): boolean {
-    const n = this.#unanswered.get(socket) ?? 0;
-    if (n >= this.#max) return false;
-    this.#unanswered.set(socket, n + 1);
-    return true;
-  }
-
-  /** A request admitted on `socket` has ended (its response is written or abandoned). */
-  done(socket: Socket): void {
-    const n = this.#unanswered.get(socket);
-    if (n !== undefined) this.#unanswered.set(socket, n - 1);
+    return this.#tracker.unanswered(socket) < this.#max;
   }
 }

@@ -1,26 +1,12 @@
-// Writes a CoreResponse to node's http.ServerResponse (HTTP/1.1, plain or over TLS) with backpressure,
-// counts the bytes sent, and reports the end of the exchange to the core exactly once.
+// Writes a CoreResponse to node's http.ServerResponse (HTTP/1.1, plain or over TLS) with backpressure
+// and counts the bytes sent (the end of the exchange is ./serve-exchange.ts's).
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import type { Core, CoreResponse, FileBody } from '../core/contract.js';
-import type { NodeCoreRequest } from './node-request.js';
+import type { CoreResponse, FileBody } from '../core/contract.js';
 
-export function writeResponse(
-  core: Core,
-  req: NodeCoreRequest,
-  res: ServerResponse,
-  out: CoreResponse,
-  startedAt: number,
-  onDone: () => void,
-): void {
-  let sent = 0;
-  res.once('close', () => {
-    const aborted = !res.writableFinished;
-    if (aborted) req.markAborted();
-    core.finish(req, out, { bytesSent: sent, bytesReceived: bytesReceived(req.body, req.headers['content-length']), aborted }, startedAt);
-    onDone();
-  });
+/** Writes `out` to `res`; `count` is told the body bytes as they are handed to the socket. */
+export function writeResponse(res: ServerResponse, out: CoreResponse, count: (n: number) => void): void {
   // HTTP/1.1 `Connection: close` while draining is the connection tracker's job: it starts when the
   // listeners drain, not at SIGTERM (the shutdown delay serves keep-alive connections normally).
   res.writeHead(out.status, out.headers);
@@ -30,15 +16,15 @@ export function writeResponse(
       res.end();
       return;
     case 'bytes':
-      sent = body.data.byteLength;
+      count(body.data.byteLength);
       res.end(body.data);
       return;
     case 'file':
       if (body.end <= body.start) return void res.end();
-      pipeBody(openFile(body, 64 * 1024), res, (n) => (sent += n));
+      pipeBody(openFile(body, 64 * 1024), res, count);
       return;
     case 'stream':
-      pipeBody(body.stream, res, (n) => (sent += n));
+      pipeBody(body.stream, res, count);
       return;
   }
 }
