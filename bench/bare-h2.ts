@@ -1,12 +1,15 @@
-// Bare node:http2 "hello" server (TLS, the stream API: node's fastest path), the ceiling for HTTP/2.
+// Bare node:http2 "hello" server (TLS, the stream API: node's fastest path), the ceiling for HTTP/2. With
+// FIELDS=rws it also sends the response fields rws sends over TLS (./response-fields.ts).
 import { createSecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { devCertFile, devKeyFile } from '../src/core/config/options.js';
+import { h2Fields } from './response-fields.js';
 
 const body = Buffer.from('ok\n');
+const withFields = process.env.FIELDS === 'rws';
 const server = createSecureServer({ cert: readFileSync(devCertFile), key: readFileSync(devKeyFile) });
 server.on('stream', (stream) => {
-  stream.respond({ ':status': 200, 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+  stream.respond(withFields ? h2Fields(body.length) : { ':status': 200, 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
   stream.end(body);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));

@@ -69,8 +69,9 @@ export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: b
   });
 }
 
-export function startBare(file: 'bare-h1' | 'bare-h2', port: number): Proc {
-  return start(process.execPath, [join(packageRoot, 'dist', 'bench', `${file}.js`)], { PORT: String(port) });
+/** `withRwsFields`: the bare server also sends the response fields rws sends (bench/response-fields.ts). */
+export function startBare(file: 'bare-h1' | 'bare-h2', port: number, withRwsFields = false): Proc {
+  return start(process.execPath, [join(packageRoot, 'dist', 'bench', `${file}.js`)], { PORT: String(port), FIELDS: withRwsFields ? 'rws' : '' });
 }
 
 /** Caddy from Debian on 127.0.0.1 (its HTTP/3 only answers when bound to a specific address), serving public/. */

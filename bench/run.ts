@@ -18,7 +18,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'rws-bench-'));
 const tools = clients();
 const notesMarker = '<!-- notes: kept by npm run bench -->';
 
-const port = { rwsH1: 18101, rwsTls: 18102, quietH1: 18103, quietTls: 18104, bareH1: 18105, bareH2: 18106, caddyH1: 18107, caddyTls: 18108 };
+const port = { rwsH1: 18101, rwsTls: 18102, quietH1: 18103, quietTls: 18104, bareH1: 18105, bareH2: 18106, caddyH1: 18107, caddyTls: 18108, fieldsH1: 18109, fieldsH2: 18110 };
 
 interface Target {
   group: 'h1' | 'h2' | 'h3';
@@ -38,12 +38,14 @@ async function main(): Promise<void> {
     quiet: startRws(port.quietH1, port.quietTls, { unobserved: true }),
     bareH1: startBare('bare-h1', port.bareH1),
     bareH2: startBare('bare-h2', port.bareH2),
+    fieldsH1: startBare('bare-h1', port.fieldsH1, true),
+    fieldsH2: startBare('bare-h2', port.fieldsH2, true),
     caddy: startCaddy(tools.caddy, port.caddyH1, port.caddyTls),
   };
   try {
     await Promise.all([
       waitForPort(port.rwsH1, false), waitForPort(port.quietH1, false), waitForPort(port.bareH1, false),
-      waitForPort(port.bareH2, true), waitForPort(port.caddyH1, false), waitForPort(port.caddyTls, true),
+      waitForPort(port.bareH2, true), waitForPort(port.fieldsH1, false), waitForPort(port.fieldsH2, true), waitForPort(port.caddyH1, false), waitForPort(port.caddyTls, true),
     ]);
     const targets = buildTargets(procs);
     const samples = new Map<string, Sample[]>();
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
   }
 }
 
-function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'caddy', Proc>): Target[] {
+function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'fieldsH1' | 'fieldsH2' | 'caddy', Proc>): Target[] {
   const c = 50;
   const w = (url: string) => () => wrk(tools.wrk, url, seconds, c);
   const h2 = (url: string) => () => h2load(tools.h2load, url, seconds, c, 10, join(tmp, 'h2load.log'));
@@ -73,11 +75,13 @@ function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'caddy',
   const caddyTls = `https://127.0.0.1:${port.caddyTls}`;
   return [
     { group: 'h1', name: 'bare node:http /', proc: () => p.bareH1, load: w(`http://127.0.0.1:${port.bareH1}/`) },
+    { group: 'h1', name: "bare node:http / (rws's response fields)", proc: () => p.fieldsH1, load: w(`http://127.0.0.1:${port.fieldsH1}/`) },
     { group: 'h1', name: 'rws /healthz', proc: () => p.rws, load: w(`http://${rws}/healthz`) },
     { group: 'h1', name: 'rws /healthz (no metrics, no log)', proc: () => p.quiet, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
     { group: 'h1', name: 'rws /index.html', proc: () => p.rws, load: w(`http://${rws}/index.html`) },
     { group: 'h1', name: 'caddy /index.html', proc: () => p.caddy, load: w(`http://127.0.0.1:${port.caddyH1}/index.html`) },
     { group: 'h2', name: 'bare node:http2 /', proc: () => p.bareH2, load: h2(`https://127.0.0.1:${port.bareH2}/`) },
+    { group: 'h2', name: "bare node:http2 / (rws's response fields)", proc: () => p.fieldsH2, load: h2(`https://127.0.0.1:${port.fieldsH2}/`) },
     { group: 'h2', name: 'rws /healthz', proc: () => p.rws, load: h2(`${rwsTls}/healthz`) },
     { group: 'h2', name: 'rws /index.html', proc: () => p.rws, load: h2(`${rwsTls}/index.html`) },
     { group: 'h2', name: 'caddy /index.html', proc: () => p.caddy, load: h2(`${caddyTls}/index.html`) },
@@ -139,6 +143,10 @@ function writeResults(samples: Map<string, Sample[]>): void {
     '|---|---|---|',
     `| h1: rws /healthz ÷ bare node:http | ${ratio('h1|rws /healthz', 'h1|bare node:http /')} | ≥ 0.8× |`,
     `| h2: rws /healthz ÷ bare node:http2 | ${ratio('h2|rws /healthz', 'h2|bare node:http2 /')} | ≥ 0.8× |`,
+    `| h1: bare node:http with rws's response fields ÷ bare node:http (the ceiling for a translator) | ${ratio("h1|bare node:http / (rws's response fields)", 'h1|bare node:http /')} | |`,
+    `| h2: bare node:http2 with rws's response fields ÷ bare node:http2 | ${ratio("h2|bare node:http2 / (rws's response fields)", 'h2|bare node:http2 /')} | |`,
+    `| h1: rws /healthz ÷ bare node:http with the same fields | ${ratio('h1|rws /healthz', "h1|bare node:http / (rws's response fields)")} | |`,
+    `| h2: rws /healthz ÷ bare node:http2 with the same fields | ${ratio('h2|rws /healthz', "h2|bare node:http2 / (rws's response fields)")} | |`,
     `| h1: rws ÷ caddy, static file | ${ratio('h1|rws /index.html', 'h1|caddy /index.html')} | |`,
     `| h2: rws ÷ caddy, static file | ${ratio('h2|rws /index.html', 'h2|caddy /index.html')} | |`,
     `| h3: rws ÷ caddy, c10 m10 | ${ratio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} | ≥ 1.3× |`,
