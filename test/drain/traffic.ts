@@ -216,9 +216,13 @@ export async function h3Curl(port: number, path: string, expect: Expect, opts: {
     // closed), or curl killed by our timeout without a byte of output, to stdout or to its file (curl
     // 7.88 can spin on a QUIC connection that never completes). Each is then checked against the
     // origin's log: a request it saw was accepted, and its loss fails the test.
+    // Or the server reset the request stream with H3_REQUEST_REJECTED (0x10b), which says the request
+    // was not processed (RFC 9114 §4.1.1, §8.1): a connection whose handshake began just before the drain
+    // gets GOAWAY(0), and curl's first request crosses it; curl 7.88 reports it without retrying.
     const wroteNothing = r.stdout === '' && (opts.file === undefined || !existsSync(opts.file) || statSync(opts.file).size === 0);
     const neverConnected = /Failed to connect|connection to .* refused/.test(r.stderr) || (r.code === -1 && wroteNothing);
-    const refused = (r.code === 7 || r.code === 28 || r.code === -1) && neverConnected;
+    const rejected = r.code === 95 && /\(err 0x10b\)/.test(r.stderr) && wroteNothing;
+    const refused = ((r.code === 7 || r.code === 28 || r.code === -1) && neverConnected) || rejected;
     return refusedOrFailed('h3', path, startAt, refused, `curl exit ${r.code}: ${r.stderr.trim()}`);
   }
   const body = opts.file !== undefined ? readFileSync(opts.file) : Buffer.from(lines.slice(0, -1).join('\n'));
