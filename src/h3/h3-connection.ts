@@ -18,13 +18,16 @@ const SETTLE_POLL_MS = 20;
 // handed to QUIC this long ago and are still unacknowledged belongs to a client that has all but stopped
 // reading; the close does not wait for it.
 const SETTLE_HORIZON_MS = 10_000;
-// Once a draining connection's responses are all acknowledged, the client gets this long to close the
-// connection itself (RFC 9114 §5.2 lets the server leave it idle rather than close at once); then the
+// Once a draining connection's responses are all acknowledged, the client gets up to this long to close
+// the connection itself (RFC 9114 §5.2 lets the server leave it idle rather than close at once); then the
 // server closes with H3_NO_ERROR. Acknowledged is not read: a client that paces its reads (curl
-// --limit-rate) may still hold the last bytes in its QUIC stack, and Debian's curl 7.88 lost them and
-// spun until killed when the close came right after its last ACK (2 of 3 drains here); with the
-// connection left open for 1 s it completed every time (4 of 4), and it closes the connection itself.
+// --limit-rate) may still hold the last bytes in its QUIC stack. Debian's curl 7.88 then waits for a
+// packet to arrive before it reads them; when that packet was our CONNECTION_CLOSE, sent right after its
+// last ACK, it lost the tail and spun until killed (2 of 3 drains here), and it sometimes did so even
+// when the close came 1 s later. So the linger also sends a PING every LINGER_PING_MS: curl wakes,
+// reads, finishes and closes the connection itself (test/drain/paced-download.test.ts).
 const CLOSE_LINGER_MS = 1000;
+const LINGER_PING_MS = 100;
 
 export interface H3ConnectionOptions {
   /** SETTINGS_MAX_FIELD_SECTION_SIZE we advertise and enforce (§4.2.2). */
@@ -53,8 +56,8 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   /** Finished request streams by stream id → when they finished (ms), oldest first. */
   readonly #unsettled = new Map<number, number>();
   #settleTimer: NodeJS.Timeout | null = null;
-  /** The client had its CLOSE_LINGER_MS to close first. */
-  #lingered = false;
+  /** When the linger for the client to close first ends (ms since epoch); 0 before it began. */
+  #lingerUntil = 0;
   #closed = false;
 
   constructor(core: Core, conn: QuicConnection, opts: H3ConnectionOptions) {
@@ -197,18 +200,19 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   // responses (the rolling-update drain test lost a 2 s response and the tail of a download). So the
   // close waits until every finished response has settled; the client closing first, or the
   // listener's drain deadline, ends the wait as well.
-  // Then it lingers once (CLOSE_LINGER_MS) for the client to close first.
+  // Then it lingers (CLOSE_LINGER_MS, pinging) for the client to close first.
   #closeGracefully(): void {
     if (this.#closed || this.#settleTimer !== null) return;
     this.#sweepSettled();
     if (this.#unsettled.size === 0) {
-      if (this.#lingered) return this.conn.close(H3Code.H3_NO_ERROR, 'server shutting down');
-      this.#lingered = true;
+      if (this.#lingerUntil === 0) this.#lingerUntil = Date.now() + CLOSE_LINGER_MS;
+      else if (Date.now() >= this.#lingerUntil) return this.conn.close(H3Code.H3_NO_ERROR, 'server shutting down');
+      this.conn.ping();
       this.#settleTimer = setTimeout(() => {
         this.#settleTimer = null;
         // A late request that arrived meanwhile restarts this when it ends.
         if (this.#requests.size === 0) this.#closeGracefully();
-      }, CLOSE_LINGER_MS);
+      }, Math.min(LINGER_PING_MS, this.#lingerUntil - Date.now()));
       return;
     }
     this.#settleTimer = setTimeout(() => {

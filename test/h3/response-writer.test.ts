@@ -56,6 +56,7 @@ function flowControlled(script: readonly number[], wire: Wire, writable: () => v
     streamResumeRead() {},
     streamSettled: () => true,
     openUniStream: () => -1,
+    ping() {},
     close() {},
   };
 }
@@ -131,6 +132,7 @@ test('a streamed body shorter than its Content-Length is reset, not ended as if 
     streamResumeRead() {},
     streamSettled: () => true,
     openUniStream: () => -1,
+    ping() {},
     close() {},
   };
   const outcome = await new Promise<WriteOutcome>((resolve) => {

@@ -112,6 +112,8 @@ export interface QuicConnection {
   streamSettled(id: number): boolean;
   /** Id of a new server-initiated unidirectional stream (3, 7, 11, ...), or -1 when the peer's limit is reached. */
   openUniStream(): number;
+  /** Sends an ack-eliciting packet (PING) soon: the peer's stack answers, and its event loop wakes. */
+  ping(): void;
   /** Closes with an application error code (CONNECTION_CLOSE 0x1d); onClosed follows. */
   close(appCode: number, reason?: string): void;
 }

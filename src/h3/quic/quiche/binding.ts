@@ -52,6 +52,7 @@ export interface QuicheConfig {
 }
 
 export interface QuicheConnection {
+  sendAckEliciting(): void;
   recv(data: Uint8Array, info: RecvInfo): number;
   send(out: Uint8Array): [number, SendInfo] | null;
   streamRecv(id: number, out: Uint8Array): [number, boolean] | null;

@@ -131,6 +131,16 @@ export class QuicheConn implements QuicConnection, HeapEntry, TableEntry {
     return id;
   }
 
+  ping(): void {
+    if (this.closing || this.closeReported) return;
+    try {
+      this.q.sendAckEliciting();
+    } catch {
+      // quiche refuses only when the connection is closing: nothing to wake then
+    }
+    this.host.markDirty(this);
+  }
+
   close(appCode: number, reason = ''): void {
     this.closeWith(true, appCode, reason);
   }
