@@ -73,8 +73,12 @@ describe('rolling update: SIGTERM under traffic on h1, h2 and h3', () => {
       const mine = s.outcomes.filter((o) => o.proto === proto);
       const failed = mine.filter((o) => o.kind === 'failed');
       assert.deepEqual(failed, [], `${proto}: requests lost`);
-      // Inside the delay (with a little room before the drain began) nothing may be refused.
-      const early = mine.filter((o) => o.kind === 'refused' && o.startAt < s.drainAt - 50);
+      // Inside the delay (with a little room before the drain began) nothing may be refused. Each h3
+      // request is a new curl process, timed from its spawn: its first packet leaves 20-100 ms later, up
+      // to a few hundred on a loaded machine (one spawned 63 ms before the drain began was not answered,
+      // its Initial arriving after the listener stopped accepting).
+      const room = proto === 'h3' ? 300 : 50;
+      const early = mine.filter((o) => o.kind === 'refused' && o.startAt < s.drainAt - room);
       assert.deepEqual(early, [], `${proto}: refused during the shutdown delay`);
       assert.ok(mine.filter((o) => o.kind === 'ok' && o.startAt > s.sigAt && o.startAt < s.drainAt).length >= 5, `${proto}: requests served during the delay`);
       const seen = new Set(edge.origin.seen);

@@ -219,7 +219,9 @@ export async function h3Curl(port: number, path: string, expect: Expect, opts: {
     // Or the server reset the request stream with H3_REQUEST_REJECTED (0x10b), which says the request
     // was not processed (RFC 9114 §4.1.1, §8.1): a connection whose handshake began just before the drain
     // gets GOAWAY(0), and curl's first request crosses it; curl 7.88 reports it without retrying.
-    const wroteNothing = r.stdout === '' && (opts.file === undefined || !existsSync(opts.file) || statSync(opts.file).size === 0);
+    // The body, without the -w line curl prints when it exits on an error (not when it is killed).
+    const body = r.code === -1 ? r.stdout : lines.slice(0, -1).join('\n');
+    const wroteNothing = body.trim() === '' && (opts.file === undefined || !existsSync(opts.file) || statSync(opts.file).size === 0);
     const neverConnected = /Failed to connect|connection to .* refused/.test(r.stderr) || (r.code === -1 && wroteNothing);
     const rejected = r.code === 95 && /\(err 0x10b\)/.test(r.stderr) && wroteNothing;
     const refused = ((r.code === 7 || r.code === 28 || r.code === -1) && neverConnected) || rejected;
