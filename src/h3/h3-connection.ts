@@ -32,8 +32,9 @@ const MAX_UNSETTLED = 1024;
 // packet to arrive before it reads them; when that packet was our CONNECTION_CLOSE, sent right after its
 // last ACK, it lost the tail and spun until killed (2 of 3 drains here), and it sometimes did so even
 // when the close came 1 s later. So the linger also sends a PING every LINGER_PING_MS: curl wakes,
-// reads, finishes and closes the connection itself (test/drain/paced-download.test.ts).
-const CLOSE_LINGER_MS = 1000;
+// reads, finishes and closes the connection itself (test/drain/paced-download.test.ts), ~30 ms after
+// its last byte. A client that stays silent is closed after the linger, within the drain's 500 ms target.
+const CLOSE_LINGER_MS = 500;
 const LINGER_PING_MS = 100;
 
 export interface H3ConnectionOptions {
