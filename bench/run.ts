@@ -116,10 +116,18 @@ function writeResults(samples: Map<string, Sample[]>): void {
     const y = med(b, 'cpuUsPerReq');
     return x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}×` : 'n/a';
   };
+  // The ratio of the two medians, and in brackets the range of the per-round ratios: targets of one round
+  // run minutes apart at most, so a round's ratio is spared the drift between rounds (the machine's
+  // speed moves by 15-25 % over a run), and the range shows how far a single measurement can be trusted.
   const ratio = (a: string, b: string): string => {
     const x = med(a, 'rps');
     const y = med(b, 'rps');
-    return x !== undefined && y !== undefined ? `${(x / y).toFixed(2)}×` : 'n/a';
+    if (x === undefined || y === undefined) return 'n/a';
+    const xs = samples.get(a)!;
+    const ys = samples.get(b)!;
+    const perRound = xs.slice(0, ys.length).map((s, i) => s.rps / ys[i]!.rps).sort((p, q) => p - q);
+    const range = perRound.length > 1 ? ` (rounds ${perRound[0]!.toFixed(2)}–${perRound.at(-1)!.toFixed(2)})` : '';
+    return `${(x / y).toFixed(2)}×${range}`;
   };
   const lines = [
     '# Benchmark results',
