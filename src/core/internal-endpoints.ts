@@ -33,19 +33,22 @@ export function serveInternal(
   } else if (route === 'readyz') {
     res = lifecycle.isReady() ? textResponse(200, 'ready', route) : textResponse(503, lifecycle.phase, route);
   } else {
-    return serveMetrics(req, observer);
+    return serveMetrics(observer).then((m) => forMethod(req, m));
   }
+  return forMethod(req, res);
+}
+
+function forMethod(req: CoreRequest, res: CoreResponse): CoreResponse {
   return req.method === 'HEAD' ? withoutBody(res) : res;
 }
 
-async function serveMetrics(req: CoreRequest, observer: Observer): Promise<CoreResponse> {
+async function serveMetrics(observer: Observer): Promise<CoreResponse> {
   const m = await observer.metrics();
   const data = Buffer.from(m.body);
-  const res: CoreResponse = {
+  return {
     status: 200,
     headers: { 'content-type': m.contentType, 'content-length': data.length, 'cache-control': 'no-store' },
     body: { kind: 'bytes', data },
     route: 'metrics',
   };
-  return req.method === 'HEAD' ? withoutBody(res) : res;
 }

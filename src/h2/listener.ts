@@ -12,7 +12,7 @@ import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
 import { limitResets, type ResetLimit } from './reset-limit.js';
-import { serveStream, type StreamCounter } from './serve-stream.js';
+import { serveStream } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
 
 export interface H2Options {
@@ -72,13 +72,9 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   // instead (./serve-stream.ts says why), so that listener is replaced.
   server.on('request', http1Handler(core, 'https', h1, gate));
   server.removeAllListeners('stream');
-  const counter: StreamCounter = {
-    started: (session) => sessions.streamStarted(session),
-    ended: (session) => sessions.streamEnded(session),
-  };
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
     if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return;
-    serveStream(core, stream, headers, sessions.remoteAddress(stream.session as ServerHttp2Session), counter);
+    serveStream(core, stream, headers, sessions);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';

@@ -9,13 +9,9 @@ import type { Core, CoreResponse } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
 import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
+import type { SessionTracker } from './session-tracker.js';
 import { StreamRequest } from './stream-request.js';
 
-/** Told when an exchange starts and ends: one object per listener, not per stream. */
-export interface StreamCounter {
-  started(session: ServerHttp2Session): void;
-  ended(session: ServerHttp2Session): void;
-}
 
 // Files are read in 16 KiB chunks (one DATA frame) and a stream buffers at most that much: a response
 // stalled by flow control holds what its writer buffers plus one chunk read ahead, times up to 100
@@ -30,8 +26,7 @@ export function serveStream(
   core: Core,
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
-  remoteAddress: string,
-  counter: StreamCounter,
+  sessions: SessionTracker,
 ): void {
   stream.on('error', ignore);
   const method = headers[':method'];
@@ -43,8 +38,8 @@ export function serveStream(
   }
   const startedAt = performance.now();
   const session = stream.session as ServerHttp2Session;
-  counter.started(session);
-  const req = new StreamRequest(stream, headers, remoteAddress);
+  sessions.streamStarted(session);
+  const req = new StreamRequest(stream, headers, sessions.remoteAddress(session));
   // A stream the client resets while node still holds unread request data (a GET whose end nobody
   // reads, as after undici's abort) is destroyed by node only once the request is read to its end: an
   // endless proxied origin stream ran on (test/exhaustion/proxy-endless-stream.test.ts). node does
@@ -72,7 +67,7 @@ export function serveStream(
     // And not the code alone: a client that resets with NO_ERROR (undici's abort) cuts the response too.
     if (out === undefined) req.markAborted();
     else finish(out, cut || !stream.writableEnded || stream.rstCode !== constants.NGHTTP2_NO_ERROR);
-    counter.ended(session);
+    sessions.streamEnded(session);
   });
   whenSettled(
     core.handle(req),

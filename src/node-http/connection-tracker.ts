@@ -71,7 +71,7 @@ export class ConnectionTracker {
       // Its headers said keep-alive (written before the drain began): close once the response is out,
       // after keepAliveLingerMs. (A `Connection: close` response is closed by node itself.)
       if (this.#draining && open.size === 0) {
-        if (res.shouldKeepAlive) this.#closeAfter(socket, keepAliveLingerMs);
+        if (res.shouldKeepAlive) this.#closeLater(socket, keepAliveLingerMs, () => this.unanswered(socket) === 0);
         else socket.destroySoon();
       }
     }
@@ -118,16 +118,13 @@ export class ConnectionTracker {
   }
 
   #closeUnlessUsedSoon(socket: Socket): void {
-    const timer = setTimeout(() => {
-      if (this.#unused.has(socket)) socket.destroySoon();
-    }, firstRequestGraceMs);
-    socket.once('close', () => clearTimeout(timer));
+    this.#closeLater(socket, firstRequestGraceMs, () => this.#unused.has(socket));
   }
 
-  /** Closes `socket` after `ms` unless a request is in flight on it then (its end closes it). */
-  #closeAfter(socket: Socket, ms: number): void {
+  /** Closes `socket` after `ms` if `still()` says so then (a request in flight closes it when it ends). */
+  #closeLater(socket: Socket, ms: number, still: () => boolean): void {
     const timer = setTimeout(() => {
-      if (this.unanswered(socket) === 0) socket.destroySoon();
+      if (still()) socket.destroySoon();
     }, ms);
     socket.once('close', () => clearTimeout(timer));
   }

@@ -6,23 +6,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Core, CoreResponse } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 import { NodeCoreRequest } from './node-request.js';
 import { bytesReceived, writeResponse } from './write-response.js';
-
-/** Told when an exchange is over (response written, or abandoned): one object per listener. */
-export interface ExchangeEnds {
-  ended(socket: Socket, res: ServerResponse): void;
-}
 
 export function serveExchange(
   core: Core,
   raw: IncomingMessage,
   res: ServerResponse,
   scheme: 'http' | 'https',
-  ends: ExchangeEnds,
+  tracker: ConnectionTracker,
 ): void {
   const startedAt = performance.now();
-  const socket = raw.socket;
+  const socket: Socket = raw.socket;
+  tracker.requestStarted(socket, res);
   const req = new NodeCoreRequest(raw, scheme);
   let out: CoreResponse | undefined;
   let sent = 0;
@@ -33,7 +30,7 @@ export function serveExchange(
     if (aborted) req.markAborted();
     const received = bytesReceived(req.body, req.headers['content-length']);
     core.finish(req, out!, { bytesSent: sent, bytesReceived: received, aborted }, startedAt);
-    ends.ended(socket, res);
+    tracker.requestEnded(socket, res);
   };
   // 'close' comes once: after the response is written, or when the client goes away, while the core
   // is still working (req.signal aborts at once, so the proxy cancels the origin request) or while the
@@ -54,7 +51,7 @@ export function serveExchange(
     () => {
       over = true;
       res.destroy();
-      ends.ended(socket, res);
+      tracker.requestEnded(socket, res);
     },
   );
 }
