@@ -3,13 +3,14 @@
 import { createSecureServer } from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { devCertFile, devKeyFile } from '../src/core/config/options.js';
-import { h2Fields } from './response-fields.js';
+import { rwsFields } from './response-fields.js';
 
 const body = Buffer.from('ok\n');
 const withFields = process.env.FIELDS === 'rws';
 const server = createSecureServer({ cert: readFileSync(devCertFile), key: readFileSync(devKeyFile) });
 server.on('stream', (stream) => {
-  stream.respond(withFields ? h2Fields(body.length) : { ':status': 200, 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+  // respond() adds `:status: 200` when the block has none.
+  stream.respond(withFields ? rwsFields(body.length, true) : { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
   stream.end(body);
 });
 server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'));
