@@ -234,7 +234,11 @@ export async function h3Curl(port: number, path: string, expect: Expect, opts: {
 export interface GtlsResult extends Outcome {
   /** HTTP/3 GOAWAY frames seen on the server's control stream (stream id 3): the stream ids they carry. */
   goawayIds: number[];
-  /** Application error code of the CONNECTION_CLOSE the server sent (0x100 = H3_NO_ERROR). */
+  /**
+   * Application error code of the CONNECTION_CLOSE in the dump (0x100 = H3_NO_ERROR), sent or received:
+   * gtlsclient closes with H3_NO_ERROR itself once its streams are done, usually within the server's
+   * drain linger. The server's own close is checked by test/drain/h3-linger.test.ts.
+   */
   closeCode: number | undefined;
 }
 
