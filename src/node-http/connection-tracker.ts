@@ -29,49 +29,61 @@ const firstRequestGraceMs = 500;
  */
 const keepAliveLingerMs = 500;
 
-export class ConnectionTracker {
-  /** Every open connection and the responses in flight on it (more than one only when pipelined). */
-  readonly #sockets = new Map<Socket, Set<ServerResponse>>();
-  /** Connections that have not sent a request yet. */
-  readonly #unused = new Set<Socket>();
+/**
+ * One connection's state. Counts rather than a set of responses: node:http finishes a connection's
+ * responses in request order (a pipelined response is queued behind the one before it), so the newest
+ * unanswered response is the newest started, and a Set added to and emptied on every request showed in
+ * instruction counts (its growth and shrink allocate).
+ */
+interface Conn {
+  /** Exchanges started and not yet ended (more than one only when pipelined). */
+  open: number;
+  /** The newest exchange's response, while open > 0. */
+  newest: ServerResponse | undefined;
+  /** Whether a request has arrived on it yet. */
+  used: boolean;
   /** While draining: the response that will carry `Connection: close`, and its keep-alive before that. */
-  readonly #marked = new Map<Socket, { res: ServerResponse; keepAlive: boolean }>();
+  marked: { res: ServerResponse; keepAlive: boolean } | undefined;
+}
+
+export class ConnectionTracker {
+  readonly #conns = new Map<Socket, Conn>();
   #inflight = 0;
   #draining = false;
   readonly #done = new Waiters();
 
   add(socket: Socket): void {
-    this.#sockets.set(socket, new Set());
-    this.#unused.add(socket);
+    const conn: Conn = { open: 0, newest: undefined, used: false, marked: undefined };
+    this.#conns.set(socket, conn);
     socket.once('close', () => {
-      this.#sockets.delete(socket);
-      this.#unused.delete(socket);
-      this.#marked.delete(socket);
+      this.#conns.delete(socket);
       this.#check();
     });
     // A connection whose TLS handshake completes after the drain began.
-    if (this.#draining) this.#closeUnlessUsedSoon(socket);
+    if (this.#draining) this.#closeUnlessUsedSoon(socket, conn);
   }
 
   requestStarted(socket: Socket, res: ServerResponse): void {
     this.#inflight++;
-    this.#unused.delete(socket);
-    const open = this.#sockets.get(socket);
-    open?.add(res);
+    const conn = this.#conns.get(socket);
+    if (conn === undefined) return;
+    conn.used = true;
+    conn.open++;
+    conn.newest = res;
     // A request that arrives while draining (pipelined, or already on the wire) is answered, and its
     // response says the connection closes after it (RFC 9112 §9.6).
-    if (this.#draining && open !== undefined) this.#closeAfterLast(socket, open);
+    if (this.#draining) this.#closeAfterLast(conn);
   }
 
   requestEnded(socket: Socket, res: ServerResponse): void {
     this.#inflight--;
-    const open = this.#sockets.get(socket);
-    if (open !== undefined) {
-      open.delete(res);
+    const conn = this.#conns.get(socket);
+    if (conn !== undefined && --conn.open === 0) {
+      conn.newest = undefined;
       // Its headers said keep-alive (written before the drain began): close once the response is out,
       // after keepAliveLingerMs. (A `Connection: close` response is closed by node itself.)
-      if (this.#draining && open.size === 0) {
-        if (res.shouldKeepAlive) this.#closeLater(socket, keepAliveLingerMs, () => this.unanswered(socket) === 0);
+      if (this.#draining) {
+        if (res.shouldKeepAlive) this.#closeLater(socket, keepAliveLingerMs, () => conn.open === 0);
         else socket.destroySoon();
       }
     }
@@ -80,7 +92,7 @@ export class ConnectionTracker {
 
   /** Requests on `socket` whose exchange has not ended yet. */
   unanswered(socket: Socket): number {
-    return this.#sockets.get(socket)?.size ?? 0;
+    return this.#conns.get(socket)?.open ?? 0;
   }
 
   get inflight(): number {
@@ -88,7 +100,7 @@ export class ConnectionTracker {
   }
 
   get connections(): number {
-    return this.#sockets.size;
+    return this.#conns.size;
   }
 
   /**
@@ -98,10 +110,10 @@ export class ConnectionTracker {
    */
   startDrain(): void {
     this.#draining = true;
-    for (const [socket, open] of this.#sockets) {
-      if (this.#unused.has(socket)) this.#closeUnlessUsedSoon(socket);
-      else if (open.size === 0) socket.destroySoon();
-      else this.#closeAfterLast(socket, open);
+    for (const [socket, conn] of this.#conns) {
+      if (!conn.used) this.#closeUnlessUsedSoon(socket, conn);
+      else if (conn.open === 0) socket.destroySoon();
+      else this.#closeAfterLast(conn);
     }
   }
 
@@ -113,12 +125,12 @@ export class ConnectionTracker {
   /** Destroys every connection; returns how many requests were still in flight. */
   destroyAll(): number {
     const cut = this.#inflight;
-    for (const socket of this.#sockets.keys()) socket.destroy();
+    for (const socket of this.#conns.keys()) socket.destroy();
     return cut;
   }
 
-  #closeUnlessUsedSoon(socket: Socket): void {
-    this.#closeLater(socket, firstRequestGraceMs, () => this.#unused.has(socket));
+  #closeUnlessUsedSoon(socket: Socket, conn: Conn): void {
+    this.#closeLater(socket, firstRequestGraceMs, () => !conn.used);
   }
 
   /** Closes `socket` after `ms` if `still()` says so then (a request in flight closes it when it ends). */
@@ -134,17 +146,18 @@ export class ConnectionTracker {
    * requests concurrently and closes the socket after a `close` response, so marking an earlier one
    * would drop the requests behind it; a mark moves to a newer request when one arrives.
    */
-  #closeAfterLast(socket: Socket, open: Set<ServerResponse>): void {
-    const last = [...open].at(-1)!;
-    const prev = this.#marked.get(socket);
+  #closeAfterLast(conn: Conn): void {
+    const last = conn.newest;
+    if (last === undefined) return;
+    const prev = conn.marked;
     if (prev !== undefined && prev.res !== last && !prev.res.headersSent) prev.res.shouldKeepAlive = prev.keepAlive;
     if (last.headersSent) return;
-    if (prev?.res !== last) this.#marked.set(socket, { res: last, keepAlive: last.shouldKeepAlive });
+    if (prev?.res !== last) conn.marked = { res: last, keepAlive: last.shouldKeepAlive };
     last.shouldKeepAlive = false;
   }
 
   #isDone(): boolean {
-    return this.#inflight === 0 && this.#sockets.size === 0;
+    return this.#inflight === 0 && this.#conns.size === 0;
   }
 
   #check(): void {

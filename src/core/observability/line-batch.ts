@@ -1,42 +1,54 @@
-// Collects log lines into one string and hands it to the destination in large pieces: per request this
-// is one string concatenation, and the destination's per-write bookkeeping is paid once per batch. The
-// batch leaves as one Buffer, encoded once (a string destination would measure, encode and re-encode it).
-// A batch leaves when it reaches `maxChars`, when `maxDelayMs` has passed since its first line, or when
-// handOver() is called (events, flush, exit), so lines are never held for long.
+// Collects log lines into one Buffer and hands it to the destination in large pieces. Each line is
+// encoded into the batch as it arrives (one Buffer#write), so no batch string is built: a batch kept
+// as a string is a chain of concatenations that every young-generation GC copies while it grows, and
+// that is measured, flattened and encoded again when it leaves (together ~4000 instructions per access
+// line, counted with callgrind against this design). The destination's per-write bookkeeping is paid
+// once per batch. A batch leaves when it is nearly full, when `maxDelayMs` has passed since its first
+// line, or when handOver() is called (events, flush, exit), so lines are never held for long.
 
 export interface LineDestination {
   write(data: Buffer): unknown;
 }
 
 export class LineBatch {
-  #pending = '';
+  #buf: Buffer;
+  #used = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #dest: LineDestination;
-  readonly #maxChars: number;
+  readonly #size: number;
   readonly #maxDelayMs: number;
   readonly #onTimer = (): void => {
     this.#timer = undefined;
     this.handOver();
   };
 
-  constructor(dest: LineDestination, maxChars = 8192, maxDelayMs = 100) {
+  constructor(dest: LineDestination, size = 8192, maxDelayMs = 100) {
     this.#dest = dest;
-    this.#maxChars = maxChars;
+    this.#size = size;
     this.#maxDelayMs = maxDelayMs;
+    this.#buf = Buffer.allocUnsafeSlow(size);
   }
 
   push(line: string): void {
-    this.#pending += line;
-    if (this.#pending.length >= this.#maxChars) this.handOver();
-    else if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#maxDelayMs).unref();
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
+    const worst = line.length * 3;
+    if (this.#used + worst > this.#size) {
+      this.handOver();
+      // Longer than a whole batch (no access line is: its fields are capped): on its own.
+      if (worst > this.#size) return void this.#dest.write(Buffer.from(line));
+    }
+    this.#used += this.#buf.write(line, this.#used);
+    if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#maxDelayMs).unref();
   }
 
   // The timer is left armed when a batch leaves early: under load that is one timer per interval rather
   // than a setTimeout/clearTimeout pair per batch, and a timer that finds nothing pending does nothing.
   handOver(): void {
-    if (this.#pending === '') return;
-    const data = this.#pending;
-    this.#pending = '';
-    this.#dest.write(Buffer.from(data));
+    if (this.#used === 0) return;
+    // The destination may keep the Buffer until it is written: the next batch gets a new one.
+    const data = this.#buf.subarray(0, this.#used);
+    this.#buf = Buffer.allocUnsafeSlow(this.#size);
+    this.#used = 0;
+    this.#dest.write(data);
   }
 }

@@ -36,7 +36,7 @@ export function createLogger(config: Pick<Config, 'logFormat' | 'logLevel' | 'ac
   // After an EPIPE pino turns the destination into a no-op; any other write error must not crash the edge.
   dest.on('error', () => {});
   // sonic-boom's types know only its string mode; in contentMode 'buffer' write() takes Buffers.
-  const batch = new LineBatch(dest as unknown as LineDestination, 32 * 1024);
+  const batch = new LineBatch(dest as unknown as LineDestination, 64 * 1024);
   beforeExit.add(() => {
     batch.handOver();
     dest.flushSync();
