@@ -9,9 +9,11 @@ import type { QuicConnection } from './quic/engine.js';
 import { encodeResponseHead } from './qpack/encoder.js';
 import { H3Code } from './wire/error-codes.js';
 import { FrameType } from './wire/frame-types.js';
-import { encodeFrame, frameHeaderSize, writeFrameHeader } from './wire/frames.js';
+import { allocFrame, encodeFrame, encodeFrameHeader, frameHeaderSize, writeFrameHeader } from './wire/frames.js';
 
 const fileChunk = 64 * 1024;
+/** A FIN with no data (shared: nothing writes into it). */
+const NOTHING: Uint8Array = Buffer.alloc(0);
 
 export interface WriteOutcome {
   /** Body bytes (DATA payload) accepted by the transport. */
@@ -55,7 +57,7 @@ export class ResponseWriter {
       case 'file':
         this.#send(encodeFrame(FrameType.HEADERS, head), false);
         if (body.end <= body.start) {
-          this.#send(new Uint8Array(0), true);
+          this.#send(NOTHING, true);
           return;
         }
         this.#pipe(createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: fileChunk }), body.end - body.start);
@@ -95,8 +97,7 @@ export class ResponseWriter {
       if (this.#finished) return;
       if (this.#finQueued) return this.#fail(); // more than the declared length
       this.#sent += chunk.length;
-      const header = new Uint8Array(frameHeaderSize(FrameType.DATA, chunk.length));
-      writeFrameHeader(header, 0, FrameType.DATA, chunk.length);
+      const header = encodeFrameHeader(FrameType.DATA, chunk.length);
       // Both pieces always go to #send, which queues whatever follows a short write: giving up on the
       // chunk after a short header write would drop it and break the framing.
       const headerTaken = this.#send(header, false);
@@ -107,7 +108,7 @@ export class ResponseWriter {
       if (this.#finQueued) return;
       // Shorter than its Content-Length: a FIN would make a truncated body look complete (§4.1.2).
       if (length !== undefined && this.#sent !== length) return this.#fail();
-      this.#send(new Uint8Array(0), true);
+      this.#send(NOTHING, true);
     });
     src.once('error', () => this.#fail());
   }
@@ -177,7 +178,7 @@ function declaredLength(value: string | number | string[] | undefined): number |
 function headersAndData(head: Uint8Array, data: Uint8Array): Uint8Array {
   const h = frameHeaderSize(FrameType.HEADERS, head.byteLength);
   const d = frameHeaderSize(FrameType.DATA, data.byteLength);
-  const out = new Uint8Array(h + head.byteLength + d + data.byteLength);
+  const out = allocFrame(h + head.byteLength + d + data.byteLength);
   let off = writeFrameHeader(out, 0, FrameType.HEADERS, head.byteLength);
   out.set(head, off);
   off = writeFrameHeader(out, off + head.byteLength, FrameType.DATA, data.byteLength);

@@ -120,6 +120,15 @@ test('repeated fields are re-used from the last encoding, changing ones re-encod
       [':status', '200', 'x-content-type-options', 'nosniff', 'x-request-id', `req-${i}`, 'cache-control', headers['cache-control'], 'x-custom', 'same'],
     );
   }
+  // A static-table name with changing values keeps its exact entries: `:status` 200 is one byte (0xd9).
+  for (const status of [200, 304, 404, 500, 206, 200, 302, 200]) encodeResponseHead(status, {});
+  assert.equal(hexOf(encodeResponseHead(200, {})), '0000d9');
+  // A volatile name (x-request-id and cache-control above) still has each new value checked.
+  assert.throws(() => encodeResponseHead(200, { 'x-request-id': 'bad\r\nvalue' }), TypeError);
+  assert.throws(() => encodeResponseHead(200, { 'cache-control': 'snow\u2603man' }), TypeError);
+  // Values longer than a short id, and of every octet a field value may hold, decode exactly too.
+  const wide = 'v' + Array.from({ length: 200 }, (_, i) => String.fromCharCode(0x20 + (i % 0xdf))).join('');
+  assert.deepEqual(decodeFieldSection(encodeResponseHead(200, { 'x-request-id': wide }), 1 << 16), [':status', '200', 'x-request-id', wide]);
   // A value refused once stays refused after its name was remembered with a valid value.
   encodeFieldSection(['x-checked', 'fine']);
   assert.throws(() => encodeFieldSection(['x-checked', 'bad\r\nvalue']), TypeError);

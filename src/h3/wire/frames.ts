@@ -17,6 +17,16 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Encoders
 
+/**
+ * Uninitialised bytes for a frame the caller fills completely. Node's Buffer.allocUnsafe hands small
+ * sizes out of a shared slab, where `new Uint8Array(n)` above 64 bytes is an off-heap allocation of its
+ * own (~1.3 µs for 150 bytes against ~0.14 µs, measured) and one of 64 or fewer lives on the JS heap,
+ * which the native binding must first move off it when the frame is sent.
+ */
+export function allocFrame(size: number): Uint8Array {
+  return Buffer.allocUnsafe(size);
+}
+
 /** Bytes a frame header (type + length varints) takes. */
 export function frameHeaderSize(type: number, payloadLength: number): number {
   return varintSize(type) + varintSize(payloadLength);
@@ -28,7 +38,7 @@ export function writeFrameHeader(buf: Uint8Array, offset: number, type: number, 
 }
 
 export function encodeFrameHeader(type: number, payloadLength: number): Uint8Array {
-  const out = new Uint8Array(frameHeaderSize(type, payloadLength));
+  const out = allocFrame(frameHeaderSize(type, payloadLength));
   writeFrameHeader(out, 0, type, payloadLength);
   return out;
 }
@@ -40,7 +50,8 @@ export function encodeDataFrameHeader(payloadLength: number): Uint8Array {
 
 /** A whole frame (header + payload) in one buffer, e.g. a HEADERS frame around a field section. */
 export function encodeFrame(type: number, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(frameHeaderSize(type, payload.length) + payload.length);
+  // Pooled (see allocFrame): one per response on the HEADERS path.
+  const out = allocFrame(frameHeaderSize(type, payload.length) + payload.length);
   out.set(payload, writeFrameHeader(out, 0, type, payload.length));
   return out;
 }
