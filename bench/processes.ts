@@ -57,21 +57,27 @@ export async function waitForPort(port: number, tls: boolean): Promise<void> {
   throw new Error(`nothing answers on ${port}`);
 }
 
+/** Node running `script`, or, with a `wrapper` (valgrind and its options), node under the wrapper. */
+function startNode(script: string, env: Record<string, string>, wrapper: readonly string[]): Proc {
+  const [cmd, ...args] = [...wrapper, process.execPath, join(packageRoot, script)];
+  return start(cmd!, args, env);
+}
+
 /** rws as `npm start` runs it; `unobserved`: with a no-op Observer (no metrics, no access log). */
-export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: boolean } = {}): Proc {
+export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: boolean; wrapper?: readonly string[] } = {}): Proc {
   const entry = opts.unobserved ? join('dist', 'bench', 'rws-unobserved.js') : join('dist', 'src', 'main.js');
-  return start(process.execPath, [join(packageRoot, entry)], {
+  return startNode(entry, {
     RWS_CONFIG_IP: '127.0.0.1',
     RWS_CONFIG_PORT: String(h1Port),
     RWS_CONFIG_TLS_PORT: String(tlsPort),
     RWS_CONFIG_LOG_FORMAT: 'json',
     RWS_CONFIG_SHUTDOWN_DELAY_MS: '0',
-  });
+  }, opts.wrapper ?? []);
 }
 
 /** `withRwsFields`: the bare server also sends the response fields rws sends (bench/response-fields.ts). */
-export function startBare(file: 'bare-h1' | 'bare-h2', port: number, withRwsFields = false): Proc {
-  return start(process.execPath, [join(packageRoot, 'dist', 'bench', `${file}.js`)], { PORT: String(port), FIELDS: withRwsFields ? 'rws' : '' });
+export function startBare(file: 'bare-h1' | 'bare-h2', port: number, withRwsFields = false, wrapper: readonly string[] = []): Proc {
+  return startNode(join('dist', 'bench', `${file}.js`), { PORT: String(port), FIELDS: withRwsFields ? 'rws' : '' }, wrapper);
 }
 
 /** Caddy from Debian on 127.0.0.1 (its HTTP/3 only answers when bound to a specific address), serving public/. */

@@ -1,7 +1,8 @@
 // npm run bench: rws-edge side by side with bare node:http / node:http2 and with Caddy (Debian), over
 // HTTP/1.1 (wrk), HTTP/2 (h2load) and HTTP/3 (h3load), alternating targets within each round, and the
 // cost of metrics and access logging. Writes medians and ratios to bench/RESULTS.md.
-//   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3
+// Then, when valgrind is installed, instructions per request for the main comparisons (./instructions.ts).
+//   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3  BENCH_INSTRUCTIONS=0 skips the counts
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { clients } from '../test/support/clients.js';
 import { packageRoot } from '../src/core/package-root.js';
 import { cpuTicks, rssMiB, startBare, startCaddy, startRws, waitForPort, type Proc } from './processes.js';
+import { countInstructions, instructionsSettings, valgrindPath, type InstructionCount } from './instructions.js';
 import { h2load, h3load, wrk, type LoadResult } from './tools.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -42,13 +44,13 @@ async function main(): Promise<void> {
     fieldsH2: startBare('bare-h2', port.fieldsH2, true),
     caddy: startCaddy(tools.caddy, port.caddyH1, port.caddyTls),
   };
+  const samples = new Map<string, Sample[]>();
   try {
     await Promise.all([
       waitForPort(port.rwsH1, false), waitForPort(port.quietH1, false), waitForPort(port.bareH1, false),
       waitForPort(port.bareH2, true), waitForPort(port.fieldsH1, false), waitForPort(port.fieldsH2, true), waitForPort(port.caddyH1, false), waitForPort(port.caddyTls, true),
     ]);
     const targets = buildTargets(procs);
-    const samples = new Map<string, Sample[]>();
     for (let r = 1; r <= rounds; r++) {
       for (const t of targets) {
         if (!only.has(t.group)) continue;
@@ -59,10 +61,17 @@ async function main(): Promise<void> {
         await sleep(500);
       }
     }
-    writeResults(samples);
   } finally {
     for (const p of Object.values(procs)) await p.stop();
   }
+  writeResults(samples, await instructionCounts());
+}
+
+async function instructionCounts(): Promise<InstructionCount[] | string> {
+  if (process.env.BENCH_INSTRUCTIONS === '0') return 'skipped (BENCH_INSTRUCTIONS=0).';
+  const valgrind = valgrindPath();
+  if (valgrind === undefined) return 'skipped: valgrind is not installed (Debian package `valgrind`).';
+  return countInstructions(valgrind, tools, only);
 }
 
 function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'fieldsH1' | 'fieldsH2' | 'caddy', Proc>): Target[] {
@@ -106,7 +115,7 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)]!;
 }
 
-function writeResults(samples: Map<string, Sample[]>): void {
+function writeResults(samples: Map<string, Sample[]>, counts: InstructionCount[] | string): void {
   const med = (key: string, f: keyof Sample): number | undefined => {
     const xs = samples.get(key);
     return xs ? median(xs.map((x) => x[f])) : undefined;
@@ -171,6 +180,7 @@ function writeResults(samples: Map<string, Sample[]>): void {
     `| h3: rws ÷ caddy, c10 m10 | ${cpuRatio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} |`,
     `| h3: rws ÷ caddy, c1 m1 | ${cpuRatio('h3|rws /index.html c1 m1', 'h3|caddy /index.html c1 m1')} |`,
     '',
+    ...instructionLines(counts),
   );
   // Everything from the notes marker on is written by people (what the numbers mean) and kept.
   const file = join(packageRoot, 'bench', 'RESULTS.md');
@@ -178,6 +188,35 @@ function writeResults(samples: Map<string, Sample[]>): void {
   const notes = previous.indexOf(notesMarker);
   writeFileSync(file, lines.join('\n') + (notes >= 0 ? '\n' + previous.slice(notes) : ''));
   process.stdout.write(`\nwrote bench/RESULTS.md\n`);
+}
+
+function instructionLines(counts: InstructionCount[] | string): string[] {
+  const head = ['## Instructions per request (callgrind: repeatable, not a speed)', ''];
+  if (typeof counts === 'string') return [...head, counts, ''];
+  const find = (group: string, name: string): InstructionCount | undefined => counts.find((c) => c.group === group && c.name === name);
+  const versus = (group: string, a: string, b: string): string => {
+    const x = find(group, a);
+    const y = find(group, b);
+    return x && y ? `${(x.mainPerRequest / y.mainPerRequest).toFixed(2)}× (all threads ${(x.allPerRequest / y.allPerRequest).toFixed(2)}×)` : 'n/a';
+  };
+  return [
+    ...head,
+    `Each target alone under \`valgrind --tool=callgrind\`, ${instructionsSettings.requests} requests counted after ${instructionsSettings.warmup} of warm-up, 10 connections (h2load --h1, h2load -m10, h3load -m10). The main thread runs the JavaScript and the event loop; "all" adds V8's compiler and GC helpers and libuv's pool. A count does not move with the machine's load; it leaves out cache misses, system calls and waiting, and work done per millisecond or second weighs more than at full speed (bench/instructions.ts).`,
+    '',
+    '| protocol | target | main thread | all threads |',
+    '|---|---|---|---|',
+    ...counts.map((c) => `| ${c.group} | ${c.name} | ${c.mainPerRequest} | ${c.allPerRequest} |`),
+    '',
+    '| comparison (instructions; less is better) | main thread |',
+    '|---|---|',
+    `| h1: rws /healthz ÷ bare node:http | ${versus('h1', 'rws /healthz', 'bare node:http /')} |`,
+    `| h1: bare node:http with rws's response fields ÷ bare node:http | ${versus('h1', "bare node:http / (rws's response fields)", 'bare node:http /')} |`,
+    `| h1: rws /healthz, no metrics and no log ÷ bare node:http with the same fields | ${versus('h1', 'rws /healthz (no metrics, no log)', "bare node:http / (rws's response fields)")} |`,
+    `| h1: rws /healthz ÷ the same without metrics and log | ${versus('h1', 'rws /healthz', 'rws /healthz (no metrics, no log)')} |`,
+    `| h2: rws /healthz ÷ bare node:http2 | ${versus('h2', 'rws /healthz', 'bare node:http2 /')} |`,
+    `| h2: bare node:http2 with rws's response fields ÷ bare node:http2 | ${versus('h2', "bare node:http2 / (rws's response fields)", 'bare node:http2 /')} |`,
+    '',
+  ];
 }
 
 await main();
