@@ -53,13 +53,28 @@ describe('LineBatch', () => {
     assert.equal(dest.writes.length, 1);
   });
 
+  it('holds at most twice the bytes it hands over: a small batch leaves in memory of its own size', () => {
+    const kept: Buffer[] = [];
+    const batch = new LineBatch({ write: (b: Buffer) => kept.push(b) }, 64 * 1024, 60_000);
+    batch.push('a short line\n');
+    batch.handOver();
+    assert.equal(kept[0]!.buffer.byteLength, 'a short line\n'.length);
+    for (let i = 0; i < 600; i++) batch.push('x'.repeat(299) + '\n');
+    for (const b of kept.slice(1)) assert.ok(b.buffer.byteLength <= 2 * b.length, `${b.length} bytes held in ${b.buffer.byteLength}`);
+    assert.ok(kept.length > 1);
+  });
+
   it('never reuses a Buffer it handed over', () => {
     const kept: Buffer[] = [];
     const batch = new LineBatch({ write: (b: Buffer) => kept.push(b) }, 64, 60_000);
-    batch.push('one\n');
+    batch.push('one\n'); // a small batch: copied out
     batch.handOver();
     batch.push('two\n');
     batch.handOver();
-    assert.deepEqual(kept.map(String), ['one\n', 'two\n']);
+    batch.push('a line of more than half of the batch\n'); // a full one: handed over as it is
+    batch.handOver();
+    batch.push('three\n');
+    batch.handOver();
+    assert.deepEqual(kept.map(String), ['one\n', 'two\n', 'a line of more than half of the batch\n', 'three\n']);
   });
 });
