@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { startBare, startRws, type Proc } from './processes.js';
+import { h2loadOutcome, runH3load } from './tools.js';
 
 const run = promisify(execFile);
 
@@ -106,14 +107,16 @@ async function countOne(valgrind: string, tools: Tools, t: CountTarget): Promise
 
 async function load(tools: Tools, t: CountTarget, n: number): Promise<void> {
   // h2load refuses fewer requests than clients.
-  const c = String(Math.min(10, n));
-  const args: [string, string[]] =
-    t.group === 'h3'
-      ? [tools.h3load, ['-k', '-c', c, '-m', '10', '-n', String(n), '-url', t.url]]
-      : [tools.h2load, [...(t.group === 'h1' ? ['--h1'] : ['-m', '10']), '-c', c, '-n', String(n), t.url]];
-  const { stdout } = await run(...args, { maxBuffer: 1 << 20 });
-  const ok = t.group === 'h3' ? /h3load: (\d+) ok/.exec(stdout) : /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded/.exec(stdout);
-  if (!ok || Number(ok[1]) !== n) throw new Error(`${t.group} ${t.name}: not every request succeeded under callgrind:\n${stdout}`);
+  const c = Math.min(10, n);
+  let outcome: { succeeded: number; errors: number };
+  if (t.group === 'h3') {
+    const r = await runH3load(tools.h3load, t.url, ['-n', String(n)], c, 10);
+    outcome = { succeeded: r.requests, errors: r.errors };
+  } else {
+    const { stdout } = await run(tools.h2load, [...(t.group === 'h1' ? ['--h1'] : ['-m', '10']), '-c', String(c), '-n', String(n), t.url], { maxBuffer: 1 << 20 });
+    outcome = h2loadOutcome(stdout);
+  }
+  if (outcome.succeeded !== n || outcome.errors !== 0) throw new Error(`${t.group} ${t.name}: ${outcome.succeeded} of ${n} requests succeeded under callgrind`);
 }
 
 // Under valgrind node takes seconds to start and TLS handshakes are slow: one request at a time until

@@ -43,10 +43,17 @@ export async function wrk(bin: string, url: string, seconds: number, connections
 
 // h2load reports mean/sd of request times, not percentiles; with --log-file it writes one line per
 // request (start, status, duration µs), from which p50/p99 are computed here.
+/** h2load's count of succeeded requests and of failed plus errored ones. */
+export function h2loadOutcome(stdout: string): { succeeded: number; errors: number } {
+  const st = /requests: (\d+) total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(stdout);
+  if (!st) throw new Error(`unexpected h2load output: ${stdout}`);
+  return { succeeded: Number(st[2]), errors: Number(st[3]) + Number(st[4]) };
+}
+
 export async function h2load(bin: string, url: string, seconds: number, connections: number, streams: number, logFile: string): Promise<LoadResult> {
   const { stdout } = await run(bin, ['-t1', `-c${connections}`, `-m${streams}`, `-D${seconds}`, `--log-file=${logFile}`, url], { maxBuffer: 1 << 20 });
   const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout)![1]);
-  const st = /requests: (\d+) total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(stdout)!;
+  const outcome = h2loadOutcome(stdout);
   const { readFileSync } = await import('node:fs');
   const durations = readFileSync(logFile, 'utf8')
     .trim()
@@ -55,16 +62,23 @@ export async function h2load(bin: string, url: string, seconds: number, connecti
     .filter((n) => Number.isFinite(n))
     .sort((a, b) => a - b);
   const q = (p: number): number => (durations.length ? durations[Math.floor(p * (durations.length - 1))]! / 1000 : 0);
-  return { rps, p50ms: q(0.5), p99ms: q(0.99), requests: Number(st[2]), errors: Number(st[3]) + Number(st[4]) };
+  return { rps, p50ms: q(0.5), p99ms: q(0.99), requests: outcome.succeeded, errors: outcome.errors };
 }
 
-export async function h3load(bin: string, url: string, seconds: number, connections: number, streams: number): Promise<LoadResult> {
-  // Go's flag package takes no attached values: "-c10" would be an unknown flag named c10.
-  const { stdout } = await run(bin, ['-k', '-c', String(connections), '-m', String(streams), '-d', `${seconds}s`, '-url', url], { maxBuffer: 1 << 20 }).catch((e: { stdout?: string; stderr?: string }) => {
+/**
+ * Runs h3load with `length` (`-d 8s`, or `-n 5000` for a fixed count) and parses its summary line.
+ * Go's flag package takes no attached values: "-c10" would be an unknown flag named c10.
+ */
+export async function runH3load(bin: string, url: string, length: ['-d' | '-n', string], connections: number, streams: number): Promise<LoadResult> {
+  const { stdout } = await run(bin, ['-k', '-c', String(connections), '-m', String(streams), ...length, '-url', url], { maxBuffer: 1 << 20 }).catch((e: { stdout?: string; stderr?: string }) => {
     if (e.stdout && /h3load:/.test(e.stdout)) return { stdout: e.stdout };
     throw new Error(`h3load failed: ${e.stderr ?? e}`);
   });
   const m = /h3load: (\d+) ok, (\d+) failed, (\d+) non-2xx in [\d.]+s => ([\d.]+) req\/s; latency p50=([\d.]+)(µs|us|ms|s) p99=([\d.]+)(µs|us|ms|s)/.exec(stdout);
   if (!m) throw new Error(`unexpected h3load output: ${stdout}`);
   return { rps: Number(m[4]), p50ms: ms(m[5]!, m[6]!), p99ms: ms(m[7]!, m[8]!), requests: Number(m[1]), errors: Number(m[2]) + Number(m[3]) };
+}
+
+export function h3load(bin: string, url: string, seconds: number, connections: number, streams: number): Promise<LoadResult> {
+  return runH3load(bin, url, ['-d', `${seconds}s`], connections, streams);
 }

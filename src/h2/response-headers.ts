@@ -6,21 +6,11 @@
 // test/core/handle-settles), and node's respond() writes `date` into the object it is given anyway.
 // A copy into a new object was ~1500 instructions per response (callgrind, /healthz).
 import type { OutgoingHttpHeaders } from 'node:http2';
+import { CONNECTION_SPECIFIC_FIELDS } from '../core/connection-specific.js';
 import type { ResponseHeaders } from '../core/contract.js';
 
-const connectionSpecific = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'] as const;
-
 export function responseHeaders(status: number, headers: ResponseHeaders): OutgoingHttpHeaders {
-  // Named loads on the common path (none present); a loop over the names only when one is.
-  if (
-    headers.connection !== undefined ||
-    headers['keep-alive'] !== undefined ||
-    headers['proxy-connection'] !== undefined ||
-    headers['transfer-encoding'] !== undefined ||
-    headers.upgrade !== undefined
-  ) {
-    for (const name of connectionSpecific) delete headers[name];
-  }
+  for (const name of CONNECTION_SPECIFIC_FIELDS) if (headers[name] !== undefined) delete headers[name];
   const block = headers as OutgoingHttpHeaders;
   block[':status'] = status;
   return block;

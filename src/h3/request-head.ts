@@ -20,6 +20,7 @@
 // `set-cookie` is always an array, the single-valued fields node:http deduplicates keep their
 // first value, and everything else is joined with ", ". The map has no prototype, so field names
 // such as "__proto__" or "constructor" are plain keys.
+import { CONNECTION_SPECIFIC_FIELDS } from '../core/connection-specific.js';
 import { H3Code, H3Error, streamError } from './wire/error-codes.js';
 
 export interface RequestHead {
@@ -36,7 +37,7 @@ export interface RequestHead {
   contentLength: number;
 }
 
-const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+const CONNECTION_SPECIFIC = new Set(CONNECTION_SPECIFIC_FIELDS);
 
 // node:http's matchKnownFields: duplicates of these are discarded (the first value wins).
 const FIRST_WINS = new Set([

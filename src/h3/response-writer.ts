@@ -9,7 +9,7 @@ import type { QuicConnection } from './quic/engine.js';
 import { encodeResponseHead } from './qpack/encoder.js';
 import { H3Code } from './wire/error-codes.js';
 import { FrameType } from './wire/frame-types.js';
-import { allocFrame, encodeFrame, encodeFrameHeader, frameHeaderSize, writeFrameHeader } from './wire/frames.js';
+import { allocFrame, encodeDataFrameHeader, encodeFrame, frameHeaderSize, writeFrameHeader } from './wire/frames.js';
 
 const fileChunk = 64 * 1024;
 /** A FIN with no data (shared: nothing writes into it). */
@@ -97,7 +97,7 @@ export class ResponseWriter {
       if (this.#finished) return;
       if (this.#finQueued) return this.#fail(); // more than the declared length
       this.#sent += chunk.length;
-      const header = encodeFrameHeader(FrameType.DATA, chunk.length);
+      const header = encodeDataFrameHeader(chunk.length);
       // Both pieces always go to #send, which queues whatever follows a short write: giving up on the
       // chunk after a short header write would drop it and break the framing.
       const headerTaken = this.#send(header, false);

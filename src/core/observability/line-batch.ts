@@ -38,11 +38,11 @@ export class LineBatch {
       if (worst > this.#size) return void this.#dest.write(Buffer.from(line));
     }
     this.#used += this.#buf.write(line, this.#used);
+    // The timer is left armed when a batch leaves early: under load that is one timer per interval rather
+    // than a setTimeout/clearTimeout pair per batch, and a timer that finds nothing pending does nothing.
     if (this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#maxDelayMs).unref();
   }
 
-  // The timer is left armed when a batch leaves early: under load that is one timer per interval rather
-  // than a setTimeout/clearTimeout pair per batch, and a timer that finds nothing pending does nothing.
   // The destination keeps a Buffer until it is written, so a batch never shares memory with the next
   // one. A batch under half full (the timer's, under light traffic) leaves as an exact-size copy and the
   // batch buffer is reused: while stdout is stalled the destination holds every batch (up to its byte

@@ -1,15 +1,12 @@
 // Connection-specific header fields (RFC 9110 §7.6.1): they describe one hop, so a proxy removes them,
 // and every field the Connection header names, before forwarding a message in either direction.
 // Hand-written: the rule is a dozen lines and no maintained package does just this.
+import { CONNECTION_SPECIFIC_FIELDS } from '../connection-specific.js';
 
 /** Fields that are always connection-specific, whatever Connection says. */
 const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
+  ...CONNECTION_SPECIFIC_FIELDS,
   'te',
-  'transfer-encoding',
-  'upgrade',
   'trailer',
   // Proxy authentication is between the client and this edge, never the origin's business (RFC 9110 §11.7).
   'proxy-authenticate',

@@ -13,6 +13,7 @@
 // programming error upstream and throws TypeError rather than putting an invalid field on the wire
 // (RFC 9114 §4.2, RFC 9110 §5.5). Names are lower-cased (§4.2 requires lower-case names) and must be
 // tokens (pseudo-header names may start with ':').
+import { CONNECTION_SPECIFIC_FIELDS } from '../../core/connection-specific.js';
 import { huffmanEncode, huffmanEncodedLength } from './huffman.js';
 import { writePrefixInt } from './prefix-int.js';
 import { staticEntry } from './static-table.js';
@@ -21,7 +22,7 @@ import { staticEntry } from './static-table.js';
 export type ResponseHeaderMap = Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
 /** RFC 9114 §4.2: fields an HTTP/3 message must not carry; encodeResponseHead drops them. */
-const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+const CONNECTION_SPECIFIC = new Set(CONNECTION_SPECIFIC_FIELDS);
 
 // RFC 9110 §5.6.2 tchar, by octet.
 const TOKEN = new Uint8Array(256);
