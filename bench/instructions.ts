@@ -1,7 +1,8 @@
 // Instructions per request, counted by valgrind's callgrind: the repeatable side of the benchmark.
 // req/s on this shared 2-core machine moves by 15-25 % between rounds, more than most changes to the
-// hot path; an instruction count does not depend on what else the machine is doing (the same server
-// and load counted twice agree to within ~0.1 %). It is not a speed: cache misses, system calls and
+// hot path; an instruction count does not depend on what else the machine is doing (bare node:http
+// counted twice agreed to 0.01 %, though V8's own choices of when to optimise and collect moved some
+// targets by up to ~6 % between runs). It is not a speed: cache misses, system calls and
 // waiting are not in it, and valgrind runs the server ~50× slower, so work done once per millisecond
 // or second (timers, cached dates) weighs more here than at full speed. It measures what the hot path
 // asks of the CPU, side by side, as ratios.
