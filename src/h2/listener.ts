@@ -11,7 +11,7 @@ import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
-import { limitResets, type ResetLimit } from './reset-limit.js';
+import type { ResetLimit } from './reset-limit.js';
 import { serveStream } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
 
@@ -35,7 +35,7 @@ export interface H2Options {
 
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
-  const sessions = new SessionTracker();
+  const sessions = new SessionTracker(o.resetLimit);
   const gate = new PipelineGate(o.maxPipelinedRequests, h1);
   const server: Http2SecureServer = createSecureServer({
     cert: o.cert,
@@ -73,7 +73,7 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   server.on('request', http1Handler(core, 'https', h1, gate));
   server.removeAllListeners('stream');
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
-    if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return;
+    if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return sessions.track(stream);
     serveStream(core, stream, headers, sessions);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
@@ -84,7 +84,6 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   });
   server.on('session', (session: ServerHttp2Session) => {
     sessions.add(session);
-    limitResets(session, o.resetLimit);
   });
   server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));

@@ -28,14 +28,14 @@ export function serveStream(
   headers: IncomingHttpHeaders,
   sessions: SessionTracker,
 ): void {
-  stream.on('error', ignore);
   const method = headers[':method'];
-  if (method === 'CONNECT') return void respondEmpty(stream, 405);
+  if (method === 'CONNECT') return respondEmpty(stream, 405, sessions);
   const expect = headers.expect;
   if (expect !== undefined) {
-    if (expect.toLowerCase() !== '100-continue') return void respondEmpty(stream, 417);
+    if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions);
     stream.additionalHeaders({ ':status': 100 });
   }
+  stream.on('error', ignore);
   const startedAt = performance.now();
   const session = stream.session as ServerHttp2Session;
   sessions.streamStarted(session);
@@ -67,7 +67,7 @@ export function serveStream(
     // And not the code alone: a client that resets with NO_ERROR (undici's abort) cuts the response too.
     if (out === undefined) req.markAborted();
     else finish(out, cut || !stream.writableEnded || stream.rstCode !== constants.NGHTTP2_NO_ERROR);
-    sessions.streamEnded(session);
+    sessions.streamEnded(session, stream.rstCode);
   });
   whenSettled(
     core.handle(req),
@@ -109,7 +109,8 @@ function writeBody(stream: ServerHttp2Stream, res: CoreResponse, head: boolean, 
   }
 }
 
-function respondEmpty(stream: ServerHttp2Stream, status: number): void {
+function respondEmpty(stream: ServerHttp2Stream, status: number, sessions: SessionTracker): void {
+  sessions.track(stream);
   if (!stream.destroyed) stream.respond({ ':status': status, 'content-length': 0 }, { endStream: true });
 }
 

@@ -8,24 +8,41 @@
 // client opened before reading it. The second GOAWAY then carries a last stream id below those streams,
 // which tells the client they were never processed and may be retried elsewhere (§6.8). So no request
 // is lost, and none started before the first GOAWAY is cut; the streams in between are refused, not run.
-import { constants, type ServerHttp2Session } from 'node:http2';
+//
+// The tracker also keeps each session's rapid-reset bucket (./reset-limit.ts): the stream's end it is
+// told of carries the stream's RST_STREAM code.
+import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import { Waiters } from '../node-http/waiters.js';
+import { ResetBucket, type ResetLimit } from './reset-limit.js';
 
 const maxStreamId = 2 ** 31 - 1;
 /** Longest wait for the PING ack before sending the second GOAWAY anyway. */
 const secondPhaseMaxMs = 1000;
 
+interface SessionState {
+  /** Streams in flight. */
+  streams: number;
+  readonly resets: ResetBucket;
+}
+
+const ignore = (): void => {};
+
 export class SessionTracker {
-  /** Every open session and how many of its streams are in flight. */
-  readonly #sessions = new Map<ServerHttp2Session, number>();
+  /** Every open session, its streams in flight and its reset bucket. */
+  readonly #sessions = new Map<ServerHttp2Session, SessionState>();
   /** Each session's client address, read once: node's session socket is a Proxy, slow to read per stream. */
   readonly #remote = new WeakMap<ServerHttp2Session, string>();
   #inflight = 0;
   #deadline: number | undefined;
   readonly #done = new Waiters();
+  readonly #resetLimit: ResetLimit;
+
+  constructor(resetLimit: ResetLimit) {
+    this.#resetLimit = resetLimit;
+  }
 
   add(session: ServerHttp2Session): void {
-    this.#sessions.set(session, 0);
+    this.#sessions.set(session, { streams: 0, resets: new ResetBucket(this.#resetLimit) });
     this.#remote.set(session, session.socket?.remoteAddress ?? '');
     session.once('close', () => {
       this.#sessions.delete(session);
@@ -40,15 +57,27 @@ export class SessionTracker {
 
   streamStarted(session: ServerHttp2Session): void {
     this.#inflight++;
-    const n = this.#sessions.get(session);
-    if (n !== undefined) this.#sessions.set(session, n + 1);
+    const state = this.#sessions.get(session);
+    if (state !== undefined) state.streams++;
   }
 
-  streamEnded(session: ServerHttp2Session): void {
+  /** At the stream's 'close': `rstCode` is the stream's RST_STREAM code, whoever sent it. */
+  streamEnded(session: ServerHttp2Session, rstCode: number | undefined): void {
     this.#inflight--;
-    const n = this.#sessions.get(session);
-    if (n !== undefined) this.#sessions.set(session, n - 1);
+    const state = this.#sessions.get(session);
+    if (state !== undefined) {
+      state.streams--;
+      if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && !state.resets.take()) overResetLimit(session);
+    }
     this.#check();
+  }
+
+  /** A stream answered at once, outside the core (a refusal): tracked from here to its 'close'. */
+  track(stream: ServerHttp2Stream): void {
+    const session = stream.session as ServerHttp2Session;
+    stream.on('error', ignore);
+    this.streamStarted(session);
+    stream.on('close', () => this.streamEnded(session, stream.rstCode));
   }
 
   get inflight(): number {
@@ -83,6 +112,12 @@ export class SessionTracker {
   #check(): void {
     if (this.#isDone()) this.#done.release();
   }
+}
+
+// With an error, destroy() sends that code in its GOAWAY; the error itself ends up in the server's
+// 'sessionError', which the listener ignores.
+function overResetLimit(session: ServerHttp2Session): void {
+  if (!session.destroyed) session.destroy(new Error('HTTP/2 stream reset rate exceeded'), constants.NGHTTP2_ENHANCE_YOUR_CALM);
 }
 
 function goawayTwoPhase(session: ServerHttp2Session, deadline: number): void {

@@ -19,13 +19,13 @@ before(async () => {
 after(() => target?.stop());
 
 /** One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection. */
-async function rapidReset(): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
+async function rapidReset(extra?: [string, string]): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
   const wire = await H2Wire.open(target.ports.tls!);
   const started = Date.now();
   let sent = 0;
   for (let id = 1; sent < PAIRS && !wire.socket.destroyed; ) {
     const batch: Buffer[] = [];
-    for (let i = 0; i < 250; i++, id += 2, sent++) batch.push(request(id, '/hello.txt'), rstStream(id, H2Code.CANCEL));
+    for (let i = 0; i < 250; i++, id += 2, sent++) batch.push(request(id, '/hello.txt', { extra }), rstStream(id, H2Code.CANCEL));
     await wire.send(...batch);
     await tick();
   }
@@ -41,6 +41,15 @@ test('HEADERS + RST_STREAM in a loop: GOAWAY ENHANCE_YOUR_CALM after the burst, 
   // Streams are odd ids: the last one processed says how many requests the server took on.
   const processed = (wire.goaway!.lastStreamId + 1) / 2;
   assert.ok(processed <= BURST + 50, `${processed} streams processed`);
+});
+
+// Streams the listener answers itself, before the core (here 417 for an unknown expectation), are
+// counted as well: they are dispatched all the same.
+test('the same with requests the listener refuses at once (Expect: 417)', async () => {
+  const { wire, closedMs } = await rapidReset(['expect', 'nonsense']);
+  assert.ok(closedMs >= 0, 'the server closed the connection');
+  assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
+  assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
 });
 
 test('attackers 5 at a time for 3 s (at most 100), while well-behaved clients are served', async () => {
