@@ -41,7 +41,8 @@ export function headerList(status: number, headers: ResponseHeaders): string[] {
   const list: string[] = [':status', String(status)];
   for (const name in headers) {
     if (CONNECTION_SPECIFIC_FIELDS.includes(name)) continue;
-    const value = headers[name]!;
+    const value = headers[name];
+    if (value === undefined) continue; // as node skips an undefined field in a map
     if (typeof value === 'string') list.push(name, value);
     else if (typeof value === 'number') list.push(name, String(value));
     else for (const v of value) list.push(name, v);

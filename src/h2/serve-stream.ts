@@ -38,7 +38,7 @@ export function serveStream(
   stream.on('error', ignore);
   const startedAt = performance.now();
   const session = stream.session as ServerHttp2Session;
-  sessions.streamStarted(session);
+  sessions.streamStarted();
   const req = new StreamRequest(stream, headers, sessions.remoteAddress(session));
   // A stream the client resets while node still holds unread request data (a GET whose end nobody
   // reads, as after undici's abort) is destroyed by node only once the request is read to its end: an

@@ -19,17 +19,11 @@ const maxStreamId = 2 ** 31 - 1;
 /** Longest wait for the PING ack before sending the second GOAWAY anyway. */
 const secondPhaseMaxMs = 1000;
 
-interface SessionState {
-  /** Streams in flight. */
-  streams: number;
-  readonly resets: ResetBucket;
-}
-
 const ignore = (): void => {};
 
 export class SessionTracker {
-  /** Every open session, its streams in flight and its reset bucket. */
-  readonly #sessions = new Map<ServerHttp2Session, SessionState>();
+  /** Every open session and its reset bucket. */
+  readonly #sessions = new Map<ServerHttp2Session, ResetBucket>();
   /** Each session's client address, read once: node's session socket is a Proxy, slow to read per stream. */
   readonly #remote = new WeakMap<ServerHttp2Session, string>();
   #inflight = 0;
@@ -42,7 +36,7 @@ export class SessionTracker {
   }
 
   add(session: ServerHttp2Session): void {
-    this.#sessions.set(session, { streams: 0, resets: new ResetBucket(this.#resetLimit) });
+    this.#sessions.set(session, new ResetBucket(this.#resetLimit));
     this.#remote.set(session, session.socket?.remoteAddress ?? '');
     session.once('close', () => {
       this.#sessions.delete(session);
@@ -55,20 +49,14 @@ export class SessionTracker {
     return this.#remote.get(session) ?? '';
   }
 
-  streamStarted(session: ServerHttp2Session): void {
+  streamStarted(): void {
     this.#inflight++;
-    const state = this.#sessions.get(session);
-    if (state !== undefined) state.streams++;
   }
 
   /** At the stream's 'close': `rstCode` is the stream's RST_STREAM code, whoever sent it. */
   streamEnded(session: ServerHttp2Session, rstCode: number | undefined): void {
     this.#inflight--;
-    const state = this.#sessions.get(session);
-    if (state !== undefined) {
-      state.streams--;
-      if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && !state.resets.take()) overResetLimit(session);
-    }
+    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && this.#sessions.get(session)?.take() === false) overResetLimit(session);
     this.#check();
   }
 
@@ -76,7 +64,7 @@ export class SessionTracker {
   track(stream: ServerHttp2Stream): void {
     const session = stream.session as ServerHttp2Session;
     stream.on('error', ignore);
-    this.streamStarted(session);
+    this.streamStarted();
     stream.on('close', () => this.streamEnded(session, stream.rstCode));
   }
 

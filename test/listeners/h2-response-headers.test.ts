@@ -30,6 +30,7 @@ function core(): Record<string, string | number | string[]> {
     'keep-alive': 'timeout=5',
     'transfer-encoding': 'chunked',
     'x-request-id': 'abc-1',
+    'x-unset': undefined as unknown as string,
   };
 }
 
@@ -56,6 +57,7 @@ describe('the header block', () => {
       'content-length': 3,
       'set-cookie': ['a=1', 'b=2'],
       'x-request-id': 'abc-1',
+      'x-unset': undefined,
       ':status': 404,
     });
     assert.deepEqual((map as Record<symbol, unknown>)[sensitiveHeaders], ['x-request-id']);
