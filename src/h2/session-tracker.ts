@@ -21,11 +21,15 @@ const secondPhaseMaxMs = 1000;
 
 const ignore = (): void => {};
 
+interface SessionState {
+  /** The client's address, read once: node's session socket is a Proxy, slow to read per stream. */
+  readonly remote: string;
+  readonly resets: ResetBucket;
+}
+
 export class SessionTracker {
-  /** Every open session and its reset bucket. */
-  readonly #sessions = new Map<ServerHttp2Session, ResetBucket>();
-  /** Each session's client address, read once: node's session socket is a Proxy, slow to read per stream. */
-  readonly #remote = new WeakMap<ServerHttp2Session, string>();
+  /** Every open session, with its client's address and its reset bucket. */
+  readonly #sessions = new Map<ServerHttp2Session, SessionState>();
   #inflight = 0;
   #deadline: number | undefined;
   readonly #done = new Waiters();
@@ -36,8 +40,7 @@ export class SessionTracker {
   }
 
   add(session: ServerHttp2Session): void {
-    this.#sessions.set(session, new ResetBucket(this.#resetLimit));
-    this.#remote.set(session, session.socket?.remoteAddress ?? '');
+    this.#sessions.set(session, { remote: session.socket?.remoteAddress ?? '', resets: new ResetBucket(this.#resetLimit) });
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#check();
@@ -46,7 +49,7 @@ export class SessionTracker {
   }
 
   remoteAddress(session: ServerHttp2Session): string {
-    return this.#remote.get(session) ?? '';
+    return this.#sessions.get(session)?.remote ?? '';
   }
 
   streamStarted(): void {
@@ -56,7 +59,7 @@ export class SessionTracker {
   /** At the stream's 'close': `rstCode` is the stream's RST_STREAM code, whoever sent it. */
   streamEnded(session: ServerHttp2Session, rstCode: number | undefined): void {
     this.#inflight--;
-    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && this.#sessions.get(session)?.take() === false) overResetLimit(session);
+    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && this.#sessions.get(session)?.resets.take() === false) overResetLimit(session);
     this.#check();
   }
 
