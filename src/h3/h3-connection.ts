@@ -4,6 +4,7 @@
 import type { Core } from '../core/contract.js';
 import type { QuicCloseInfo, QuicConnection, QuicConnectionHandler } from './quic/engine.js';
 import { PeerUniStream, type PeerUniStreamContext } from './peer-uni-stream.js';
+import { LiteralCache } from './qpack/literal-cache.js';
 import { RequestStream, type RequestStreamContext } from './request-stream.js';
 import { H3Code } from './wire/error-codes.js';
 import { SettingId, StreamType } from './wire/frame-types.js';
@@ -50,6 +51,7 @@ export class H3Connection implements QuicConnectionHandler, RequestStreamContext
   readonly core: Core;
   readonly conn: QuicConnection;
   readonly maxFieldSectionSize: number;
+  readonly literals = new LiteralCache();
   readonly #opts: H3ConnectionOptions;
   readonly #requests = new Map<number, RequestStream>();
   readonly #uni = new Map<number, PeerUniStream>();

@@ -3,6 +3,7 @@
 import type { Core, CoreResponse } from '../core/contract.js';
 import type { QuicConnection } from './quic/engine.js';
 import { decodeFieldSection } from './qpack/decoder.js';
+import type { LiteralCache } from './qpack/literal-cache.js';
 import { H3CoreRequest, RequestBody } from './h3-request.js';
 import { toRequestHead } from './request-head.js';
 import { ResponseWriter, type WriteOutcome } from './response-writer.js';
@@ -14,6 +15,8 @@ export interface RequestStreamContext {
   readonly core: Core;
   readonly conn: QuicConnection;
   readonly maxFieldSectionSize: number;
+  /** The connection's decoded QPACK literals, shared by its request streams. */
+  readonly literals: LiteralCache;
   /** The stream is over on both sides: forget it. */
   ended(id: number): void;
   /** A connection-level protocol error: close the connection with this code. */
@@ -102,7 +105,7 @@ export class RequestStream {
   #onHeaders(block: Uint8Array, endOfStream: boolean): void {
     let head;
     try {
-      head = toRequestHead(decodeFieldSection(block, this.#ctx.maxFieldSectionSize));
+      head = toRequestHead(decodeFieldSection(block, this.#ctx.maxFieldSectionSize, this.#ctx.literals));
     } catch (e) {
       if (e instanceof FieldSectionTooLargeError) return this.#refuseTooLarge();
       throw e;

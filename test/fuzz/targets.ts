@@ -7,6 +7,7 @@
 import { decodeFieldSection, FIELD_OVERHEAD } from '../../src/h3/qpack/decoder.js';
 import { encodeFieldSection } from '../../src/h3/qpack/encoder.js';
 import { huffmanDecode, huffmanEncode, huffmanEncodedLength } from '../../src/h3/qpack/huffman.js';
+import { LiteralCache } from '../../src/h3/qpack/literal-cache.js';
 import { DecoderStreamParser, EncoderStreamParser } from '../../src/h3/qpack/instruction-streams.js';
 import { toRequestHead, validateTrailers } from '../../src/h3/request-head.js';
 import { H3Error } from '../../src/h3/wire/error-codes.js';
@@ -158,7 +159,18 @@ const ENCODABLE_VALUE = /^[^\0\r\n\u0100-\uffff]*$/;
 function fieldSection(input: Uint8Array): string | void {
   if (input.length === 0) return;
   const limit = input[0] < 0x80 ? Infinity : input[0] * 8;
-  const fields = decodeFieldSection(input.subarray(1), limit);
+  const block = input.subarray(1);
+  // Twice through one literal cache (filled, then hit): both must match the uncached decode.
+  const literals = new LiteralCache();
+  const viaCache = [outcome(() => decodeFieldSection(block, limit, literals)), outcome(() => decodeFieldSection(block, limit, literals))];
+  let fields: string[];
+  try {
+    fields = decodeFieldSection(block, limit);
+  } catch (e) {
+    invariant(viaCache[0] === describe(e) && viaCache[1] === describe(e), 'the literal cache changed how a section fails');
+    throw e;
+  }
+  invariant(viaCache[0] === fields.join('\n') && viaCache[1] === fields.join('\n'), 'the literal cache changed a decoded section');
   let size = 0;
   for (let i = 0; i < fields.length; i += 2) size += fields[i].length + fields[i + 1].length + FIELD_OVERHEAD;
   invariant(size <= limit, 'decoded section above the size limit');
@@ -166,6 +178,18 @@ function fieldSection(input: Uint8Array): string | void {
   const again = decodeFieldSection(encodeFieldSection(fields), Infinity);
   invariant(again.join('\n') === fields.join('\n'), 'decode → encode → decode changed the fields');
   return `fields:${Math.min(fields.length / 2, 16)}`;
+}
+
+function outcome(decode: () => string[]): string {
+  try {
+    return decode().join('\n');
+  } catch (e) {
+    return describe(e);
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof H3Error ? `${e.constructor.name} ${e.code} ${e.message}` : `unexpected ${String(e)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

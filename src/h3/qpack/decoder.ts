@@ -21,6 +21,7 @@
 import { connectionError, FieldSectionTooLargeError, H3Code, H3Error } from '../wire/error-codes.js';
 import { huffmanDecode } from './huffman.js';
 import { latin1 } from './latin1.js';
+import type { LiteralCache } from './literal-cache.js';
 import { PREFIX_INT_INCOMPLETE, PREFIX_INT_MALFORMED, readPrefixInt, type IntCursor } from './prefix-int.js';
 import { STATIC_NAMES, STATIC_TABLE, STATIC_VALUES } from './static-table.js';
 
@@ -35,16 +36,19 @@ const STATIC_NAME_SIZES = Int32Array.from(STATIC_TABLE, ([name]) => name.length 
 const cursor: IntCursor = { value: 0 };
 let decodedString = '';
 let sizeLimit = 0;
+let literals: LiteralCache | null = null;
 
 /**
  * Decodes one encoded field section (a HEADERS frame payload) into a flat
  * [name, value, name, value, ...] array, in wire order. Throws H3Error: QPACK_DECOMPRESSION_FAILED
  * (connection) for malformed input or dynamic-table references; FieldSectionTooLargeError
- * (stream) when the decoded size would exceed `maxFieldSectionSize`.
+ * (stream) when the decoded size would exceed `maxFieldSectionSize`. `cache`: the connection's
+ * decoded literals (literal-cache.ts), consulted and filled as the section is read.
  */
-export function decodeFieldSection(block: Uint8Array, maxFieldSectionSize: number): string[] {
+export function decodeFieldSection(block: Uint8Array, maxFieldSectionSize: number, cache: LiteralCache | null = null): string[] {
   const end = block.length;
   sizeLimit = maxFieldSectionSize;
+  literals = cache;
   let offset = readInt(block, 0, end, 8);
   if (cursor.value !== 0) throw failed('Required Insert Count is not 0, but our dynamic table capacity is 0');
   // Delta Base: any value is allowed when nothing references the dynamic table (§4.5.1.2).
@@ -114,6 +118,12 @@ function readString(block: Uint8Array, view: Buffer | null, offset: number, end:
   const length = cursor.value;
   if (length > end - start) throw failed('string literal runs past the end of the field section');
   const stop = start + length;
+  const known = literals?.get(block, start, stop, huffman);
+  if (known !== undefined) {
+    if (known.length > budget) throw tooLarge();
+    decodedString = known;
+    return stop;
+  }
   if (huffman) {
     const text = huffmanDecode(block, start, stop, budget);
     if (text === null) throw tooLarge();
@@ -122,6 +132,7 @@ function readString(block: Uint8Array, view: Buffer | null, offset: number, end:
     if (length > budget) throw tooLarge();
     decodedString = latin1(block, start, stop, view);
   }
+  literals?.set(block, start, stop, huffman, decodedString);
   return stop;
 }
 
