@@ -189,7 +189,7 @@ function writeResults(samples: Map<string, Sample[]>, counts: InstructionCount[]
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const notes = previous.indexOf(notesMarker);
   writeFileSync(file, lines.join('\n') + (notes >= 0 ? '\n' + previous.slice(notes) : ''));
-  process.stdout.write(`\nwrote bench/RESULTS.md\n`);
+  process.stdout.write(`\nwrote ${file}\n`);
 }
 
 function instructionLines(counts: InstructionCount[] | string): string[] {
