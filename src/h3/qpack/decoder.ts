@@ -36,7 +36,6 @@ const STATIC_NAME_SIZES = Int32Array.from(STATIC_TABLE, ([name]) => name.length 
 const cursor: IntCursor = { value: 0 };
 let decodedString = '';
 let sizeLimit = 0;
-let literals: LiteralCache | null = null;
 
 /**
  * Decodes one encoded field section (a HEADERS frame payload) into a flat
@@ -48,7 +47,6 @@ let literals: LiteralCache | null = null;
 export function decodeFieldSection(block: Uint8Array, maxFieldSectionSize: number, cache: LiteralCache | null = null): string[] {
   const end = block.length;
   sizeLimit = maxFieldSectionSize;
-  literals = cache;
   let offset = readInt(block, 0, end, 8);
   if (cursor.value !== 0) throw failed('Required Insert Count is not 0, but our dynamic table capacity is 0');
   // Delta Base: any value is allowed when nothing references the dynamic table (§4.5.1.2).
@@ -73,16 +71,16 @@ export function decodeFieldSection(block: Uint8Array, maxFieldSectionSize: numbe
       offset = readInt(block, offset, end, 4);
       const index = staticIndex(cursor.value);
       size += STATIC_NAME_SIZES[index];
-      offset = readString(block, view, offset, end, 7, maxFieldSectionSize - size);
+      offset = readString(block, view, cache, offset, end, 7, maxFieldSectionSize - size);
       size += decodedString.length;
       fields.push(STATIC_NAMES[index], decodedString);
     } else if (first >= 0x20) {
       // Literal Field Line with Literal Name: 0 0 1 N H length(3+), name, value (§4.5.6).
       size += FIELD_OVERHEAD;
-      offset = readString(block, view, offset, end, 3, maxFieldSectionSize - size);
+      offset = readString(block, view, cache, offset, end, 3, maxFieldSectionSize - size);
       const name = decodedString;
       size += name.length;
-      offset = readString(block, view, offset, end, 7, maxFieldSectionSize - size);
+      offset = readString(block, view, cache, offset, end, 7, maxFieldSectionSize - size);
       size += decodedString.length;
       fields.push(name, decodedString);
     } else {
@@ -111,7 +109,7 @@ function staticIndex(index: number): number {
  * (RFC 9204 §4.1.2) into `decodedString`; returns the offset after it. `budget` is how many octets
  * the field section may still grow by: a longer string is refused before it is built.
  */
-function readString(block: Uint8Array, view: Buffer | null, offset: number, end: number, prefixBits: number, budget: number): number {
+function readString(block: Uint8Array, view: Buffer | null, literals: LiteralCache | null, offset: number, end: number, prefixBits: number, budget: number): number {
   if (budget < 0) throw tooLarge();
   const huffman = (block[offset] & (1 << prefixBits)) !== 0;
   const start = readInt(block, offset, end, prefixBits);

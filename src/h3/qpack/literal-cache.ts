@@ -5,8 +5,8 @@
 // byte comparison and returns the string built the first time. Hand-written with the rest of QPACK.
 //
 // One cache per connection, as a QPACK dynamic table would be: compression state shared across
-// connections lets one client learn by timing what another sent (RFC 9204 §7.1.2 on the dynamic
-// table). Bounded: SLOTS direct-mapped slots of at most MAX_OCTETS encoded octets, ~4 KiB per
+// connections lets one client learn by timing what another sent (RFC 9204 §7.1, probing dynamic
+// table state). Bounded: SLOTS direct-mapped slots of at most MAX_OCTETS encoded octets, ~4 KiB per
 // connection; a literal that is longer, or that collides, is simply decoded again.
 
 const SLOTS = 32;
