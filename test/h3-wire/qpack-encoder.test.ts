@@ -61,6 +61,15 @@ test('encodeResponseHead: status first, arrays repeated, numbers written, hop-by
   assert.equal(hexOf(encodeResponseHead(404, {})), '0000db');
 });
 
+test('encodeResponseHead drops a connection-specific field even after encodeFieldSection wrote that name', () => {
+  // encodeFieldSection encodes whatever it is given; what it writes must not teach the response path
+  // that `connection` is an ordinary name.
+  encodeFieldSection(['connection', 'close', 'keep-alive', 'timeout=5']);
+  encodeFieldSection(['connection', 'close', 'keep-alive', 'timeout=5']);
+  const block = encodeResponseHead(200, { connection: 'close', 'Keep-Alive': 'timeout=5', 'content-length': 0 });
+  assert.deepEqual(decodeFieldSection(block, Infinity), [':status', '200', 'content-length', '0']);
+});
+
 test('invalid input is a TypeError, never bytes on the wire', () => {
   const bad: Array<() => unknown> = [
     () => encodeFieldSection(['a']),

@@ -51,11 +51,17 @@ export function encodeResponseHead(status: number, headers: ResponseHeaderMap): 
   for (const key in headers) {
     const value = headers[key];
     if (value === undefined) continue;
-    const name = lowerCase(key);
-    if (name.charCodeAt(0) === 0x3a) throw new TypeError(`pseudo-header ${name} in response headers`);
-    // A remembered name was written before, so it is not connection-specific: one lookup, not two.
-    const known = remembered.get(name);
-    if (known === undefined && CONNECTION_SPECIFIC.has(name)) continue;
+    if (key.charCodeAt(0) === 0x3a) throw new TypeError(`pseudo-header ${key} in response headers`);
+    // Names are remembered lower-cased, so a key found as given is its own lower-cased form (the scan
+    // for upper case is skipped: ~30 % of this function's instructions for a static file's head, counted
+    // with callgrind); and a remembered name is never connection-specific (see writeLowerField).
+    let name = key;
+    let known = remembered.get(key);
+    if (known === undefined) {
+      name = lowerCase(key);
+      if (name !== key) known = remembered.get(name);
+      if (known === undefined && CONNECTION_SPECIFIC.has(name)) continue;
+    }
     if (typeof value === 'string') writeLowerField(name, value, known);
     else if (typeof value === 'number') writeLowerField(name, String(value), known);
     else for (const item of value) writeLowerField(name, item, remembered.get(name));
@@ -112,6 +118,9 @@ function writeLowerField(name: string, value: string, known: Remembered | undefi
   const valueStart = encodeField(name, value);
   if (value.length > maxRememberedValue) return;
   if (known === undefined) {
+    // Never remembered, so encodeResponseHead may take any remembered name as not connection-specific
+    // (encodeFieldSection writes whatever it is given).
+    if (CONNECTION_SPECIFIC.has(name)) return;
     if (remembered.size >= maxRemembered) remembered.clear();
     remembered.set(name, { value, bytes: out.slice(start, pos), misses: 0, nameBytes: undefined });
   } else if (++known.misses <= volatileAfter) {
