@@ -46,7 +46,9 @@ const FIRST_WINS = new Set([
 ]);
 
 // Octet classes for names, :scheme and :authority.
-const NAME = charTable("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz");
+// A lower-case token (RFC 9114 §4.2, RFC 9110 §5.6.2). A regular expression: V8 compiles it to a
+// native scan, a third of the instructions of a table lookup per octet in a charCodeAt loop.
+const NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 const METHOD = charTable("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 const SCHEME = charTable('+-.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
 // RFC 3986 authority without userinfo: unreserved / pct-encoded / sub-delims / ":" / "[" / "]".
@@ -166,10 +168,7 @@ function contentLength(value: string | string[] | undefined): number {
 function checkName(name: string): void {
   if (name.length === 0) throw malformed('empty field name');
   if (name.charCodeAt(0) === 0x3a) throw malformed(`pseudo-header ${JSON.stringify(name)} after regular fields or in trailers`);
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c > 0xff || NAME[c] === 0) throw malformed(`invalid field name ${JSON.stringify(name)}`);
-  }
+  if (!NAME_PATTERN.test(name)) throw malformed(`invalid field name ${JSON.stringify(name)}`);
 }
 
 function checkValue(name: string, value: string): void {
@@ -178,9 +177,11 @@ function checkValue(name: string, value: string): void {
   const first = value.charCodeAt(0);
   const end = value.charCodeAt(last);
   if (first === 0x20 || first === 0x09 || end === 0x20 || end === 0x09) throw malformed(`${JSON.stringify(name)} value has surrounding whitespace`);
-  for (let i = 0; i <= last; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0 || c === 0x0a || c === 0x0d) throw malformed(`${JSON.stringify(name)} value contains NUL, CR or LF`);
+  // RFC 9114 §4.2: NUL, CR and LF are never valid in a field value. Three indexOf calls, because V8
+  // searches a one-octet string for one character with memchr: a charCodeAt loop cost ~24 instructions
+  // an octet, a regular expression ~8 (callgrind), a browser's request ~300 octets of values.
+  if (value.indexOf('\0') !== -1 || value.indexOf('\n') !== -1 || value.indexOf('\r') !== -1) {
+    throw malformed(`${JSON.stringify(name)} value contains NUL, CR or LF`);
   }
 }
 

@@ -76,6 +76,7 @@ const malformed: Array<[string, string[]]> = [
   ['field name with a colon inside', withFields('a:b', 'x')],
   ['empty field name', withFields('', 'x')],
   ['non-latin1 field name', withFields('x-\u0101', 'x')],
+  ['field name ending in LF', withFields('x-a\n', 'x')],
   [':status in a request', [...base, ':status', '200']],
   ['unknown pseudo-header', [...base, ':foo', 'x']],
   [':protocol without extended CONNECT', [':method', 'CONNECT', ':protocol', 'websocket', ':scheme', 'https', ':authority', 'a', ':path', '/']],
