@@ -57,3 +57,17 @@ it('decodes once and classifies the usual attempts', () => {
     assert.equal(p.kind === 'ok' ? `ok:${p.rel}` : p.kind, want, t);
   }
 });
+
+it('a target parsed again gives the same answer, from the memo and after the memo starts over', () => {
+  let filler = 0;
+  fc.assert(
+    fc.property(fc.array(target, { minLength: 1, maxLength: 20 }), (targets) => {
+      const first = targets.map((t) => parseRequestPath(t));
+      assert.deepEqual(targets.map((t) => parseRequestPath(t)), first);
+      // More distinct targets than the memo keeps: it starts over, and the answers stay the same.
+      for (let i = 0; i < 1100; i++) parseRequestPath(`/filler/${filler++}`);
+      assert.deepEqual(targets.map((t) => parseRequestPath(t)), first);
+    }),
+    { numRuns: 50 },
+  );
+});
