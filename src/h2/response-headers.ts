@@ -11,7 +11,7 @@
 //   (the core never shares one, see test/core/handle-settles), and node's respond() writes `date` into
 //   the object it is given anyway. A copy into a new object was ~1500 instructions per response.
 import { sensitiveHeaders, type OutgoingHttpHeaders } from 'node:http2';
-import { CONNECTION_SPECIFIC_FIELDS } from '../core/connection-specific.js';
+import { CONNECTION_SPECIFIC_FIELDS, isConnectionSpecific } from '../core/connection-specific.js';
 import type { ResponseHeaders } from '../core/contract.js';
 
 // A field whose value differs on every response is sent as a literal that is never indexed (RFC 7541
@@ -40,7 +40,7 @@ export function responseHeaders(status: number, headers: ResponseHeaders): Outgo
 export function headerList(status: number, headers: ResponseHeaders): string[] {
   const list: string[] = [':status', String(status)];
   for (const name in headers) {
-    if (CONNECTION_SPECIFIC_FIELDS.includes(name)) continue;
+    if (isConnectionSpecific(name)) continue;
     const value = headers[name];
     if (value === undefined) continue; // as node skips an undefined field in a map
     if (typeof value === 'string') list.push(name, value);

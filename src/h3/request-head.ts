@@ -20,7 +20,7 @@
 // `set-cookie` is always an array, the single-valued fields node:http deduplicates keep their
 // first value, and everything else is joined with ", ". The map has no prototype, so field names
 // such as "__proto__" or "constructor" are plain keys.
-import { CONNECTION_SPECIFIC_FIELDS } from '../core/connection-specific.js';
+import { isConnectionSpecific } from '../core/connection-specific.js';
 import { H3Code, H3Error, streamError } from './wire/error-codes.js';
 
 export interface RequestHead {
@@ -37,18 +37,17 @@ export interface RequestHead {
   contentLength: number;
 }
 
-const CONNECTION_SPECIFIC = new Set(CONNECTION_SPECIFIC_FIELDS);
-
 // node:http's matchKnownFields: duplicates of these are discarded (the first value wins).
 const FIRST_WINS = new Set([
   'age', 'authorization', 'content-type', 'etag', 'expires', 'from', 'if-modified-since', 'if-unmodified-since',
   'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent',
 ]);
 
-// Octet classes for names, :scheme and :authority.
-// A lower-case token (RFC 9114 §4.2, RFC 9110 §5.6.2). A regular expression: V8 compiles it to a
-// native scan, a third of the instructions of a table lookup per octet in a charCodeAt loop.
+// A field name: a lower-case token (RFC 9114 §4.2, RFC 9110 §5.6.2). A regular expression: V8 compiles
+// it to a native scan, a third of the instructions of a table lookup per octet in a charCodeAt loop.
 const NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
+// Octet classes for :method, :scheme and :authority.
 const METHOD = charTable("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 const SCHEME = charTable('+-.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
 // RFC 3986 authority without userinfo: unreserved / pct-encoded / sub-delims / ":" / "[" / "]".
@@ -130,7 +129,7 @@ function addRegularFields(fields: readonly string[], start: number, headers: Rec
     const value = fields[i + 1];
     checkName(name);
     checkValue(name, value);
-    if (CONNECTION_SPECIFIC.has(name)) throw malformed(`connection-specific field ${name}`);
+    if (isConnectionSpecific(name)) throw malformed(`connection-specific field ${name}`);
     if (name === 'te' && value.toLowerCase() !== 'trailers') throw malformed('te other than "trailers"');
     addField(headers, name, value);
   }

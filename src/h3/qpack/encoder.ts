@@ -13,16 +13,13 @@
 // programming error upstream and throws TypeError rather than putting an invalid field on the wire
 // (RFC 9114 §4.2, RFC 9110 §5.5). Names are lower-cased (§4.2 requires lower-case names) and must be
 // tokens (pseudo-header names may start with ':').
-import { CONNECTION_SPECIFIC_FIELDS } from '../../core/connection-specific.js';
+import { isConnectionSpecific } from '../../core/connection-specific.js';
 import { huffmanEncode, huffmanEncodedLength } from './huffman.js';
 import { writePrefixInt } from './prefix-int.js';
 import { staticEntry } from './static-table.js';
 
 /** Header map accepted by encodeResponseHead (CoreResponse['headers'] fits). */
 export type ResponseHeaderMap = Readonly<Record<string, string | number | readonly string[] | undefined>>;
-
-/** RFC 9114 §4.2: fields an HTTP/3 message must not carry; encodeResponseHead drops them. */
-const CONNECTION_SPECIFIC = new Set(CONNECTION_SPECIFIC_FIELDS);
 
 // RFC 9110 §5.6.2 tchar, by octet.
 const TOKEN = new Uint8Array(256);
@@ -60,7 +57,7 @@ export function encodeResponseHead(status: number, headers: ResponseHeaderMap): 
     if (known === undefined) {
       name = lowerCase(key);
       if (name !== key) known = remembered.get(name);
-      if (known === undefined && CONNECTION_SPECIFIC.has(name)) continue;
+      if (known === undefined && isConnectionSpecific(name)) continue;
     }
     if (typeof value === 'string') writeLowerField(name, value, known);
     else if (typeof value === 'number') writeLowerField(name, String(value), known);
@@ -120,7 +117,7 @@ function writeLowerField(name: string, value: string, known: Remembered | undefi
   if (known === undefined) {
     // Never remembered, so encodeResponseHead may take any remembered name as not connection-specific
     // (encodeFieldSection writes whatever it is given).
-    if (CONNECTION_SPECIFIC.has(name)) return;
+    if (isConnectionSpecific(name)) return;
     if (remembered.size >= maxRemembered) remembered.clear();
     remembered.set(name, { value, bytes: out.slice(start, pos), misses: 0, nameBytes: undefined });
   } else if (++known.misses <= volatileAfter) {
