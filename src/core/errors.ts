@@ -20,22 +20,6 @@ export class ConfigError extends RwsError {
   }
 }
 
-/** The origin could not be reached or failed mid-response (→ 502). */
-export class UpstreamError extends RwsError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('RWS_ERR_UPSTREAM', message, options);
-    this.name = 'UpstreamError';
-  }
-}
-
-/** The origin did not answer within RWS_CONFIG_UPSTREAM_TIMEOUT_MS (→ 504). */
-export class UpstreamTimeoutError extends RwsError {
-  constructor(timeoutMs: number) {
-    super('RWS_ERR_UPSTREAM_TIMEOUT', `origin did not answer within ${timeoutMs} ms`);
-    this.name = 'UpstreamTimeoutError';
-  }
-}
-
 /** A listener could not bind its address (exit 1). */
 export class BindError extends RwsError {
   constructor(what: string, options?: { cause?: unknown }) {

@@ -36,6 +36,8 @@ const cases: [string, Record<string, string>, string[], string][] = [
   ['root that is a file', { RWS_CONFIG_ROOT: aFile }, [], 'not a directory'],
   ['malformed upstream', { RWS_CONFIG_UPSTREAM: 'not a url' }, [], 'RWS_CONFIG_UPSTREAM="not a url"'],
   ['upstream with another scheme', { RWS_CONFIG_UPSTREAM: 'ftp://example.test/' }, [], 'scheme must be http or https'],
+  // undici's coarse timer cannot honour less than ~1 s; the floor says so rather than fire late.
+  ['upstream timeout under 1 s', { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '200' }, [], 'RWS_CONFIG_UPSTREAM_TIMEOUT_MS="200"'],
   ['bad on/off', { RWS_CONFIG_TLS: 'maybe' }, [], 'RWS_CONFIG_TLS="maybe"'],
   ['bad log format', { RWS_CONFIG_LOG_FORMAT: 'xml' }, [], 'RWS_CONFIG_LOG_FORMAT="xml"'],
   ['bad CORS origin', { RWS_CONFIG_CORS_ALLOW_ORIGINS: 'example.com' }, [], 'RWS_CONFIG_CORS_ALLOW_ORIGINS'],

@@ -15,7 +15,10 @@ describe('request error reasons', () => {
   before(async () => {
     origin = await testOrigin();
     // A short QUIC idle timeout: a killed HTTP/3 client sends nothing, so the edge learns it left that way.
-    s = await edgeFor(origin, { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '200', RWS_CONFIG_H3_IDLE_TIMEOUT_MS: '1000' });
+    // It must outlast the wait for the 504 (the upstream timeout, 1 s, fires ~0.5 s late): curl sends
+    // nothing while it waits, and a shorter idle timeout closes its connection first (a CI run saw
+    // ERR_IDLE_CLOSE when the timeout was 200 ms, which undici fires at ~1 s, against a 1 s idle timeout).
+    s = await edgeFor(origin, { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '1000', RWS_CONFIG_H3_IDLE_TIMEOUT_MS: '3000' });
   });
   after(async () => {
     await closeAll(clients);

@@ -15,7 +15,7 @@ export interface TestOrigin extends Origin {
 
 /**
  * /ok → "hello"; /echo → the request body; /slow → "done" once release() is called; /hang → never;
- * /trickle → 1000 bytes every 50 ms for 5 s; /fail → 500; /reset → the connection is destroyed;
+ * /trickle → 1000 bytes every 50 ms for 10 s (longer than an HTTP/3 client's departure takes to notice); /fail → 500; /reset → the connection is destroyed;
  * /cookie → a Set-Cookie carrying `secret`.
  */
 export async function testOrigin(secret = 'origin-secret'): Promise<TestOrigin> {
@@ -38,7 +38,7 @@ export async function testOrigin(secret = 'origin-secret'): Promise<TestOrigin> 
     if (path === '/trickle') {
       held++;
       let n = 0;
-      const t = setInterval(() => (++n === 100 ? res.end() : res.write('x'.repeat(1000))), 50);
+      const t = setInterval(() => (++n === 200 ? res.end() : res.write('x'.repeat(1000))), 50);
       res.on('close', () => {
         held--;
         clearInterval(t);

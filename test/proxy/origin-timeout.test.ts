@@ -20,7 +20,7 @@ describe('origin timeout', () => {
       if (req.url === '/slow') held.push(res);
       else res.end('fast');
     });
-    edge = await startEdge(origin.url, { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '300' });
+    edge = await startEdge(origin.url, { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '1000' });
     events = recordEvents(edge);
   });
   after(async () => {
