@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreRequest, CoreResponse, ExchangeEnd } from '../../src/core/contract.js';
 import { jsonAccessLine, ms, textAccessLine } from '../../src/core/observability/access-line.js';
-import type { Route } from '../../src/core/observability/labels.js';
+import { METHODS, PROTOCOLS, ROUTES, type Route } from '../../src/core/observability/labels.js';
 
 function request(path: string, ua: string | string[] | undefined, referer?: string): CoreRequest {
   return {
@@ -56,6 +56,50 @@ describe('access line formatting', () => {
     assert.equal(e.path!.length, 2048);
     assert.equal(e.user_agent, 'first');
     assert.equal(e.referer, '');
+  });
+
+  // The line is assembled from pieces built once per method, protocol and route: every combination
+  // must still give the documented fields, in order, with the values it was given.
+  it('every method, protocol and route, with and without origin time and abort, gives the same fields', () => {
+    const keys = ['time', 'level', 'msg', 'req_id', 'remote_addr', 'method', 'path', 'protocol', 'status', 'bytes', 'duration_ms', 'user_agent', 'referer', 'route'];
+    for (const method of [...METHODS, 'PROPFIND', 'get']) {
+      for (const protocol of PROTOCOLS) {
+        for (const route of ROUTES) {
+          for (const upstreamMs of [undefined, 2.25]) {
+            for (const aborted of [false, true]) {
+              const req = { ...request('/x', 'ua'), method, protocol };
+              const r: CoreResponse = { status: 201, headers: {}, body: { kind: 'empty' }, route: route as Route, upstreamMs };
+              const before = Date.now();
+              const line = jsonAccessLine(req, r, { bytesSent: 7, bytesReceived: 0, aborted }, 3);
+              const e = JSON.parse(line) as Record<string, unknown>;
+              const want = [...keys, ...(upstreamMs === undefined ? [] : ['upstream_ms']), ...(aborted ? ['aborted'] : [])];
+              assert.deepEqual(Object.keys(e), want, line);
+              assert.deepEqual(
+                { ...e, time: undefined },
+                { time: undefined, level: 'info', msg: 'request', req_id: 'rid-1', remote_addr: '::1', method, path: '/x', protocol, status: 201, bytes: 7, duration_ms: 3, user_agent: 'ua', referer: '', route, ...(upstreamMs === undefined ? {} : { upstream_ms: 2.25 }), ...(aborted ? { aborted: true } : {}) },
+              );
+              const t = Date.parse(e.time as string);
+              assert.ok(t >= before && t <= Date.now(), `time ${String(e.time)}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('the time stays current across milliseconds (the line opening is rebuilt when the time changes)', () => {
+    const until = Date.now() + 20;
+    let seen = 0;
+    let last = '';
+    while (Date.now() < until) {
+      const before = Date.now();
+      const time = (JSON.parse(jsonAccessLine(request('/', ''), res, end, 0)) as { time: string }).time;
+      const t = Date.parse(time);
+      assert.ok(t >= before && t <= Date.now(), time);
+      if (time !== last) seen++;
+      last = time;
+    }
+    assert.ok(seen >= 2, 'several milliseconds were seen');
   });
 
   it('writes durations as JSON numbers with three decimals', () => {

@@ -6,13 +6,13 @@
 // Set-Cookie values can never reach a log line from here.
 import type { CoreRequest, CoreResponse, ExchangeEnd, Protocol } from '../contract.js';
 import { isoNow } from './iso-time.js';
-import { ROUTES, routeIndex } from './labels.js';
+import { METHODS, ROUTES, methodIndex, routeIndex } from './labels.js';
 
 /** Longest path, user agent or referer logged, in characters; the rest is cut (bounds line size). */
 const maxField = 2048;
 
 function header(v: string | string[] | undefined): string {
-  return field(typeof v === 'string' ? v : v === undefined ? '' : (v[0] ?? ''));
+  return typeof v === 'string' ? v : v === undefined ? '' : (v[0] ?? '');
 }
 
 function field(s: string): string {
@@ -45,44 +45,69 @@ export function ms(v: number): string {
   return (us - frac) / 1000 + (frac < 10 ? '.00' : frac < 100 ? '.0' : '.') + frac;
 }
 
+// Pieces of the JSON line that depend only on a small label, built once: each saved `+` is a cons-string
+// node V8 allocates and later walks when the line is written (the line below has ~17 of them where it
+// had ~25), and a known method or an empty field skips the escape test. Counted with callgrind, line
+// and batch write of a bench-like request: ~7.8k → ~6.4k instructions; with a browser's User-Agent
+// ~9.8k → ~8.5k.
+const methodJson = METHODS.map((m) => '"' + m + '"');
+const otherMethod = METHODS.length - 1;
+const protocolThenStatus: Record<Protocol, string> = {
+  h1: ',"protocol":"h1","status":',
+  h2: ',"protocol":"h2","status":',
+  h3: ',"protocol":"h3","status":',
+};
+const routeField = ROUTES.map((r) => ',"route":"' + r + '"');
+const routeFieldEnd = routeField.map((f) => f + '}\n');
+// The line's opening up to the request id, kept while isoNow() returns the same string (one millisecond).
+let openingTime = '';
+let opening = '';
+
+/** A client's text as a JSON string: capped, quoted, escaped when needed; empty fields are common. */
+function jsonText(s: string): string {
+  return s === '' ? '""' : jsonString(field(s));
+}
+
 export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): string {
-  // Fields from the client go through jsonString (quoted, escaped when needed); the request id
+  const time = isoNow();
+  if (time !== openingTime) {
+    openingTime = time;
+    opening = '{"time":"' + time + '","level":"info","msg":"request","req_id":"';
+  }
+  const m = methodIndex(req.method);
+  const r = routeIndex(res.route);
+  // Fields from the client go through jsonText (quoted, escaped when needed); the request id
   // (validated or generated), the socket's address and the folded route are safe as they are.
-  let line =
-    '{"time":"' +
-    isoNow() +
-    '","level":"info","msg":"request","req_id":"' +
+  const line =
+    opening +
     (req.requestId ?? '') +
     '","remote_addr":"' +
     req.remoteAddress +
     '","method":' +
-    jsonString(field(req.method)) +
+    (m === otherMethod ? jsonText(req.method) : methodJson[m]) +
     ',"path":' +
-    jsonString(field(req.path)) +
-    ',"protocol":"' +
-    req.protocol +
-    '","status":' +
+    jsonText(req.path) +
+    protocolThenStatus[req.protocol] +
     res.status +
     ',"bytes":' +
     end.bytesSent +
     ',"duration_ms":' +
     ms(durationMs) +
     ',"user_agent":' +
-    jsonString(header(req.headers['user-agent'])) +
+    jsonText(header(req.headers['user-agent'])) +
     ',"referer":' +
-    jsonString(header(req.headers['referer'])) +
-    ',"route":"' +
-    ROUTES[routeIndex(res.route)] +
-    '"';
-  if (res.upstreamMs !== undefined) line += ',"upstream_ms":' + ms(res.upstreamMs);
-  if (end.aborted) line += ',"aborted":true';
-  return line + '}\n';
+    jsonText(header(req.headers['referer']));
+  if (res.upstreamMs === undefined && !end.aborted) return line + routeFieldEnd[r];
+  let rest = routeField[r]!;
+  if (res.upstreamMs !== undefined) rest += ',"upstream_ms":' + ms(res.upstreamMs);
+  if (end.aborted) rest += ',"aborted":true';
+  return line + rest + '}\n';
 }
 
 const versions: Record<Protocol, string> = { h1: 'HTTP/1.1', h2: 'HTTP/2', h3: 'HTTP/3' };
 
 function quoted(s: string): string {
-  return s === '' ? '"-"' : jsonString(s);
+  return s === '' ? '"-"' : jsonString(field(s));
 }
 
 /**
