@@ -98,7 +98,7 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     ',"referer":' +
     jsonText(header(req.headers['referer']));
   if (res.upstreamMs === undefined && !end.aborted) return line + routeFieldEnd[r];
-  let rest = routeField[r]!;
+  let rest = routeField[r];
   if (res.upstreamMs !== undefined) rest += ',"upstream_ms":' + ms(res.upstreamMs);
   if (end.aborted) rest += ',"aborted":true';
   return line + rest + '}\n';
@@ -106,8 +106,9 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
 
 const versions: Record<Protocol, string> = { h1: 'HTTP/1.1', h2: 'HTTP/2', h3: 'HTTP/3' };
 
+/** The text format writes an empty field as "-" (combined log format); otherwise as the JSON line does. */
 function quoted(s: string): string {
-  return s === '' ? '"-"' : jsonString(field(s));
+  return s === '' ? '"-"' : jsonText(s);
 }
 
 /**

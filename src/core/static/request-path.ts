@@ -44,13 +44,13 @@ const MEMO_MAX_LENGTH = 256;
 const memo = new Map<string, RequestPath>();
 
 export function parseRequestPath(target: string): RequestPath {
+  // A target too long to be kept is never looked up either: the lookup would hash all of it for nothing.
+  if (target.length > MEMO_MAX_LENGTH) return parse(target);
   const known = memo.get(target);
   if (known !== undefined) return known;
   const parsed = parse(target);
-  if (target.length <= MEMO_MAX_LENGTH) {
-    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
-    memo.set(target, parsed);
-  }
+  if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+  memo.set(target, parsed);
   return parsed;
 }
 
