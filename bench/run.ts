@@ -1,7 +1,8 @@
 // npm run bench: rws-edge side by side with bare node:http / node:http2 and with Caddy (Debian), over
 // HTTP/1.1 (wrk), HTTP/2 (h2load) and HTTP/3 (h3load), alternating targets within each round, and the
 // cost of metrics and access logging. Writes medians and ratios to bench/RESULTS.md.
-// Then, when valgrind is installed, instructions per request for the main comparisons (./instructions.ts).
+// Then the bare-node comparisons again with every target on one shared core at once (./shared-core.ts),
+// and, when valgrind is installed, instructions per request for the main comparisons (./instructions.ts).
 //   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3  BENCH_INSTRUCTIONS=0 skips the counts
 //   BENCH_RESULTS (bench/RESULTS.md): the file written, relative to the package root
 // Every server runs on the node that runs this script: `<node 24> dist/bench/run.js` measures Node 24.
@@ -12,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { clients } from '../test/support/clients.js';
 import { packageRoot } from '../src/core/package-root.js';
 import { cpuTicks, rssMiB, startBare, startCaddy, startRws, waitForPort, type Proc } from './processes.js';
+import { measureSharedCore, roundRatios, sharedCoreNames, type SharedCoreGroup } from './shared-core.js';
 import { countInstructions, instructionsSettings, valgrindPath, type InstructionCount } from './instructions.js';
 import { h2load, h3load, wrk, type LoadResult } from './tools.js';
 
@@ -66,7 +68,8 @@ async function main(): Promise<void> {
   } finally {
     for (const p of Object.values(procs)) await p.stop();
   }
-  writeResults(samples, await instructionCounts());
+  const shared = await measureSharedCore(tools, only, seconds, rounds, tmp);
+  writeResults(samples, shared, await instructionCounts());
 }
 
 async function instructionCounts(): Promise<InstructionCount[] | string> {
@@ -117,7 +120,7 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)]!;
 }
 
-function writeResults(samples: Map<string, Sample[]>, counts: InstructionCount[] | string): void {
+function writeResults(samples: Map<string, Sample[]>, shared: SharedCoreGroup[] | string, counts: InstructionCount[] | string): void {
   const med = (key: string, f: keyof Sample): number | undefined => {
     const xs = samples.get(key);
     return xs ? median(xs.map((x) => x[f])) : undefined;
@@ -182,6 +185,7 @@ function writeResults(samples: Map<string, Sample[]>, counts: InstructionCount[]
     `| h3: rws ÷ caddy, c10 m10 | ${cpuRatio('h3|rws /index.html c10 m10', 'h3|caddy /index.html c10 m10')} |`,
     `| h3: rws ÷ caddy, c1 m1 | ${cpuRatio('h3|rws /index.html c1 m1', 'h3|caddy /index.html c1 m1')} |`,
     '',
+    ...sharedCoreLines(shared),
     ...instructionLines(counts),
   );
   // Everything from the notes marker on is written by people (what the numbers mean) and kept.
@@ -190,6 +194,35 @@ function writeResults(samples: Map<string, Sample[]>, counts: InstructionCount[]
   const notes = previous.indexOf(notesMarker);
   writeFileSync(file, lines.join('\n') + (notes >= 0 ? '\n' + previous.slice(notes) : ''));
   process.stdout.write(`\nwrote ${file}\n`);
+}
+
+function sharedCoreLines(shared: SharedCoreGroup[] | string): string[] {
+  const head = ['## One core shared by the servers compared', ''];
+  if (typeof shared === 'string') return [...head, shared, ''];
+  const n = sharedCoreNames;
+  const cell = (g: SharedCoreGroup, a: string, b: string): string => {
+    const rs = roundRatios(g, a, b);
+    return `${median(rs).toFixed(2)}× (rounds ${rs[0]!.toFixed(2)}–${rs.at(-1)!.toFixed(2)}) | ${median(roundRatios(g, a, b, 'cpuUs')).toFixed(2)}×`;
+  };
+  const rows = shared.flatMap((g) => {
+    const busy = g.rounds.map((r) => r.busy).sort((a, b) => a - b);
+    return [
+      `| ${g.group}: rws /healthz ÷ bare node | ${cell(g, n.rws, n.bare)} | ≥ 0.8× | ${(busy[0]! * 100).toFixed(0)}–${(busy.at(-1)! * 100).toFixed(0)} % |`,
+      `| ${g.group}: bare node with rws's response fields ÷ bare node | ${cell(g, n.fields, n.bare)} | | |`,
+      `| ${g.group}: rws /healthz, no metrics and no log ÷ bare node | ${cell(g, n.quiet, n.bare)} | | |`,
+      `| ${g.group}: rws /healthz ÷ bare node with the same fields | ${cell(g, n.rws, n.fields)} | | |`,
+      `| ${g.group}: metrics and access log on ÷ off | ${cell(g, n.rws, n.quiet)} | | |`,
+    ];
+  });
+  return [
+    ...head,
+    `The four targets of a protocol run at the same time, each pinned to one shared CPU and loaded by its own client (as above) pinned to the other CPUs; ${rounds} rounds of ${seconds} s. The scheduler gives each server an equal share of that core, so req/s is in proportion to 1 ÷ CPU time per request, and the host's noise falls on all four in the same seconds (rounds of one run agree within a few per cent; runs at different times still differ, since a slow host costs a larger program more). Medians of the per-round ratios, in req/s and in each server's own CPU time per request (all its threads; less is better). Last column: how busy the shared core was (the servers' CPU time ÷ wall time, lowered a little by the clients' start and stop); well below 100 % the clients, not the servers, set the pace (bench/shared-core.ts).`,
+    '',
+    '| comparison | req/s ratio | CPU per request ratio | target | shared core busy |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 function instructionLines(counts: InstructionCount[] | string): string[] {

@@ -4,6 +4,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** `bin args`, or with `cpus` ("0", "0-2") the same under taskset, kept to those CPUs (./shared-core.ts). */
+function onCpus(bin: string, args: string[], cpus: string | undefined): [string, string[]] {
+  return cpus === undefined ? [bin, args] : ['taskset', ['-c', cpus, bin, ...args]];
+}
+
 export interface LoadResult {
   rps: number;
   p50ms: number;
@@ -29,8 +34,14 @@ function ms(value: string, unit: string): number {
   }
 }
 
-export async function wrk(bin: string, url: string, seconds: number, connections: number): Promise<LoadResult> {
-  const { stdout } = await run(bin, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { maxBuffer: 1 << 20 });
+// A client still running well past its duration is killed (execFile's timeout), so a run fails rather
+// than hangs: see shared-core.ts.
+function limits(seconds: number): { maxBuffer: number; timeout: number } {
+  return { maxBuffer: 1 << 20, timeout: (seconds * 3 + 30) * 1000 };
+}
+
+export async function wrk(bin: string, url: string, seconds: number, connections: number, cpus?: string): Promise<LoadResult> {
+  const { stdout } = await run(...onCpus(bin, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], cpus), limits(seconds));
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)![1]);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(stdout)!;
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout)!;
@@ -50,8 +61,8 @@ export function h2loadOutcome(stdout: string): { succeeded: number; errors: numb
   return { succeeded: Number(st[2]), errors: Number(st[3]) + Number(st[4]) };
 }
 
-export async function h2load(bin: string, url: string, seconds: number, connections: number, streams: number, logFile: string): Promise<LoadResult> {
-  const { stdout } = await run(bin, ['-t1', `-c${connections}`, `-m${streams}`, `-D${seconds}`, `--log-file=${logFile}`, url], { maxBuffer: 1 << 20 });
+export async function h2load(bin: string, url: string, seconds: number, connections: number, streams: number, logFile: string, cpus?: string): Promise<LoadResult> {
+  const { stdout } = await run(...onCpus(bin, ['-t1', `-c${connections}`, `-m${streams}`, `-D${seconds}`, `--log-file=${logFile}`, url], cpus), limits(seconds));
   const rps = Number(/finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout)![1]);
   const outcome = h2loadOutcome(stdout);
   const { readFileSync } = await import('node:fs');

@@ -1,0 +1,151 @@
+// The servers compared with rws, all at once on one shared core: each target is pinned (taskset) to the
+// same CPU and loaded at the same time by its own client, the clients pinned to the other CPUs. The
+// kernel's scheduler gives each busy process an equal share of that core, so each target's req/s is in
+// proportion to 1 ÷ its CPU cost per request, and whatever slows the host (neighbours, frequency, cache
+// pressure) falls on every target within the same seconds. The alternating runs of run.ts measure each
+// target with the whole machine, minutes apart; on this shared host their per-round ratios spread by
+// ±20 %, where these spread by a few per cent. Not alike, though: two runs here 20 minutes apart read
+// rws ÷ bare node:http 0.76× and 0.67× as the host slowed (bare node's req/s halved between them), so a
+// slow host costs the larger program more. A ratio here is only sound while the shared core is
+// saturated: the table reports how busy it was, from the servers' own CPU time.
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuTicks, startBare, startRws, waitForPort, type Proc } from './processes.js';
+import { h2load, wrk, type LoadResult } from './tools.js';
+
+export interface SharedCoreRound {
+  /** req/s per target name, in the order of `names`. */
+  rps: number[];
+  /** Each target's CPU time per request (all its threads), µs, in the same order. */
+  cpuUs: number[];
+  /** The servers' CPU time over the round ÷ its length: 1 when the shared core never idled. */
+  busy: number;
+}
+
+export interface SharedCoreGroup {
+  group: 'h1' | 'h2';
+  names: string[];
+  rounds: SharedCoreRound[];
+}
+
+interface Member {
+  name: string;
+  proc: Proc;
+  port: number;
+  tls: boolean;
+  load: (cpus: string) => Promise<LoadResult>;
+}
+
+const port = { bareH1: 18121, fieldsH1: 18122, rwsH1: 18123, quietH1: 18124, bareH2: 18125, fieldsH2: 18126, rwsTls: 18127, quietTls: 18128 };
+
+export const sharedCoreNames = {
+  bare: 'bare node',
+  fields: "bare node with rws's response fields",
+  rws: 'rws /healthz',
+  quiet: 'rws /healthz (no metrics, no log)',
+} as const;
+
+/** The CPUs for servers and clients, or a reason to skip: the method needs one core for the servers and at least one more. */
+export function sharedCoreCpus(): { server: string; clients: string } | string {
+  const n = cpus().length;
+  if (n < 2) return `skipped: ${n} CPU (servers and clients need one each).`;
+  return { server: String(n - 1), clients: n === 2 ? '0' : `0-${n - 2}` };
+}
+
+export async function measureSharedCore(
+  tools: { wrk: string; h2load: string },
+  groups: ReadonlySet<string>,
+  seconds: number,
+  rounds: number,
+  logDir: string,
+): Promise<SharedCoreGroup[] | string> {
+  const cpu = sharedCoreCpus();
+  if (typeof cpu === 'string') return cpu;
+  const out: SharedCoreGroup[] = [];
+  for (const group of ['h1', 'h2'] as const) {
+    if (!groups.has(group)) continue;
+    const members = startMembers(group, cpu.server, tools, seconds, logDir);
+    try {
+      await Promise.all(members.map((m) => waitForPort(m.port, m.tls)));
+      // Warm-up: V8 optimises each server's hot path before anything counts. Its errors are not the
+      // servers' cost: a cold server on a shared core can keep one of wrk's requests past wrk's 2 s timeout.
+      await withRetry(() => oneRound(members, cpu.clients, false));
+      const result: SharedCoreGroup = { group, names: members.map((m) => m.name), rounds: [] };
+      for (let r = 1; r <= rounds; r++) {
+        const round = await withRetry(() => oneRound(members, cpu.clients, true));
+        result.rounds.push(round);
+        process.stdout.write(`shared core ${group} round ${r}: ${members.map((m, i) => `${m.name} ${round.rps[i]!.toFixed(0)}`).join(', ')} req/s; core busy ${(round.busy * 100).toFixed(0)} %\n`);
+        await sleep(500);
+      }
+      out.push(result);
+    } finally {
+      for (const m of members) await m.proc.stop();
+    }
+  }
+  return out;
+}
+
+// h2load 1.52 in -D mode sometimes never ends when four instances start at once against one busy core
+// (3 of 9 tries here; a single instance, as run.ts uses it, never did). The client's timeout (tools.ts)
+// kills it; the round is run again, at most twice more.
+async function withRetry(round: () => Promise<SharedCoreRound>): Promise<SharedCoreRound> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await round();
+    } catch (e) {
+      if (attempt === 3 || !(e instanceof Error && 'killed' in e && e.killed === true)) throw e;
+      process.stdout.write(`shared core: a client did not finish in time (attempt ${attempt}); running the round again\n`);
+    }
+  }
+}
+
+async function oneRound(members: Member[], clientCpus: string, strict: boolean): Promise<SharedCoreRound> {
+  const pids = members.map((m) => m.proc.child.pid!);
+  const before = pids.map(cpuTicks);
+  const started = process.hrtime.bigint();
+  // Every client settles (finishes or is killed) before a round is judged or run again.
+  const settled = await Promise.allSettled(members.map((m) => m.load(clientCpus)));
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((s) => (s as PromiseFulfilledResult<LoadResult>).value);
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  // A client that reports errors measured something else than the target's cost: stop here.
+  results.forEach((r, i) => {
+    if (strict && r.errors > 0) throw new Error(`shared core: ${members[i]!.name} had ${r.errors} errors`);
+  });
+  const ticks = pids.map((pid, i) => cpuTicks(pid) - before[i]!);
+  return {
+    rps: results.map((r) => r.rps),
+    cpuUs: results.map((r, i) => (ticks[i]! * 10_000) / r.requests),
+    busy: ticks.reduce((a, b) => a + b, 0) / 100 / wallS,
+  };
+}
+
+function startMembers(group: 'h1' | 'h2', serverCpu: string, tools: { wrk: string; h2load: string }, seconds: number, logDir: string): Member[] {
+  const pin = ['taskset', '-c', serverCpu];
+  const c = 50;
+  if (group === 'h1') {
+    const w = (url: string) => (cpus: string) => wrk(tools.wrk, url, seconds, c, cpus);
+    return [
+      { name: sharedCoreNames.bare, proc: startBare('bare-h1', port.bareH1, false, pin), port: port.bareH1, tls: false, load: w(`http://127.0.0.1:${port.bareH1}/`) },
+      { name: sharedCoreNames.fields, proc: startBare('bare-h1', port.fieldsH1, true, pin), port: port.fieldsH1, tls: false, load: w(`http://127.0.0.1:${port.fieldsH1}/`) },
+      { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsH1, tls: false, load: w(`http://127.0.0.1:${port.rwsH1}/healthz`) },
+      { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietH1, tls: false, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
+    ];
+  }
+  const h = (url: string, log: string) => (cpus: string) => h2load(tools.h2load, url, seconds, c, 10, join(logDir, `shared-${log}.log`), cpus);
+  return [
+    { name: sharedCoreNames.bare, proc: startBare('bare-h2', port.bareH2, false, pin), port: port.bareH2, tls: true, load: h(`https://127.0.0.1:${port.bareH2}/`, 'bare') },
+    { name: sharedCoreNames.fields, proc: startBare('bare-h2', port.fieldsH2, true, pin), port: port.fieldsH2, tls: true, load: h(`https://127.0.0.1:${port.fieldsH2}/`, 'fields') },
+    { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsTls, tls: true, load: h(`https://127.0.0.1:${port.rwsTls}/healthz`, 'rws') },
+    { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietTls, tls: true, load: h(`https://127.0.0.1:${port.quietTls}/healthz`, 'quiet') },
+  ];
+}
+
+/** Per-round ratios of target `a` to target `b` in req/s (or in CPU time per request), sorted. */
+export function roundRatios(g: SharedCoreGroup, a: string, b: string, of: 'rps' | 'cpuUs' = 'rps'): number[] {
+  const i = g.names.indexOf(a);
+  const j = g.names.indexOf(b);
+  return g.rounds.map((r) => r[of][i]! / r[of][j]!).sort((x, y) => x - y);
+}
