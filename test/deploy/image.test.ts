@@ -52,10 +52,10 @@ describe('Dockerfile', () => {
     for (const step of ['npm ci', 'npm run build', 'npm prune --omit=dev']) assert.ok(runs.includes(step), `build stage runs ${step}`);
   });
 
-  it('has a distroless Node 24 final stage that runs dist/src/main.js as non-root', () => {
+  it('has a distroless Node 24 final stage that runs dist/src/main.js as non-root, young generation sized', () => {
     assert.match(final.image, /^gcr\.io\/distroless\/nodejs24-debian12(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/);
     assert.ok(['nonroot', 'nonroot:nonroot', '65532', '65532:65532'].includes(final.user ?? ''), `USER ${final.user} is distroless's nonroot`);
-    assert.deepEqual(imageArgv(final), ['dist/src/main.js']);
+    assert.deepEqual(imageArgv(final), ['--max-semi-space-size=16', 'dist/src/main.js']);
     assert.notEqual(final.workdir, '/');
   });
 
