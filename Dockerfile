@@ -44,6 +44,7 @@ USER 65532:65532
 # --max-semi-space-size=16: under a memory limit node sizes V8's young generation from the limit, and
 # at the Deployment's 512Mi that is 1 MiB semi-spaces (2 MiB new space) where an unconstrained process
 # gets 16 (Node 20) or 32 MiB (Node 24). With every allocation of a request landing in a 1 MiB nursery,
-# rws served 13-17 % fewer HTTP/1.1 requests per second of CPU on Node 24 (bench/RESULTS.md, "Young
-# generation under the pod's memory limit"). 16 MiB semi-spaces add at most ~45 MiB of heap.
+# rws on Node 24 served 7-19 % fewer HTTP/1.1 and 13-21 % fewer HTTP/2 requests per second of CPU
+# (bench/RESULTS.md, "the young generation under the pod's memory limit"). 16 MiB semi-spaces add at
+# most ~45 MiB of heap.
 CMD ["--max-semi-space-size=16", "dist/src/main.js"]

@@ -1,6 +1,6 @@
-// Under the Deployment's memory limit, node as the image starts it keeps a young generation of the size
-// an unconstrained process gets. node sizes V8's heap from the cgroup's memory limit, and at 512Mi that
-// shrinks the new space to 2 MiB, which costs rws 13-17 % of its HTTP/1.1 throughput (bench/RESULTS.md);
+// Under the Deployment's memory limit, node as the image starts it keeps a 32 MiB young generation (what
+// unconstrained Node 20 picks). node sizes V8's heap from the cgroup's memory limit, and at 512Mi that
+// shrinks the new space to 2 MiB, which costs rws 7-21 % of its throughput (bench/RESULTS.md);
 // the image's CMD passes --max-semi-space-size against it. Checked by running node with the image's
 // own node options inside a memory cgroup with the Deployment's limit (needs a writable cgroup memory
 // controller, as root has on the CI machine; skipped, with the reason, elsewhere).
