@@ -58,13 +58,13 @@ export async function waitForPort(port: number, tls: boolean): Promise<void> {
 }
 
 /** Node running `script`, or, with a `wrapper` (valgrind and its options), node under the wrapper. */
-function startNode(script: string, env: Record<string, string>, wrapper: readonly string[]): Proc {
-  const [cmd, ...args] = [...wrapper, process.execPath, join(packageRoot, script)];
+function startNode(script: string, env: Record<string, string>, wrapper: readonly string[], nodeOptions: readonly string[] = []): Proc {
+  const [cmd, ...args] = [...wrapper, process.execPath, ...nodeOptions, join(packageRoot, script)];
   return start(cmd!, args, env);
 }
 
 /** rws as `npm start` runs it; `unobserved`: with a no-op Observer (no metrics, no access log). */
-export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: boolean; wrapper?: readonly string[] } = {}): Proc {
+export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: boolean; wrapper?: readonly string[]; nodeOptions?: readonly string[] } = {}): Proc {
   const entry = opts.unobserved ? join('dist', 'bench', 'rws-unobserved.js') : join('dist', 'src', 'main.js');
   return startNode(entry, {
     RWS_CONFIG_IP: '127.0.0.1',
@@ -72,7 +72,7 @@ export function startRws(h1Port: number, tlsPort: number, opts: { unobserved?: b
     RWS_CONFIG_TLS_PORT: String(tlsPort),
     RWS_CONFIG_LOG_FORMAT: 'json',
     RWS_CONFIG_SHUTDOWN_DELAY_MS: '0',
-  }, opts.wrapper ?? []);
+  }, opts.wrapper ?? [], opts.nodeOptions);
 }
 
 /** `withRwsFields`: the bare server also sends the response fields rws sends (bench/response-fields.ts). */

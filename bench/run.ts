@@ -212,11 +212,12 @@ function sharedCoreLines(shared: SharedCoreGroup[] | string): string[] {
       `| ${g.group}: rws /healthz, no metrics and no log ÷ bare node | ${cell(g, n.quiet, n.bare)} | | |`,
       `| ${g.group}: rws /healthz ÷ bare node with the same fields | ${cell(g, n.rws, n.fields)} | | |`,
       `| ${g.group}: metrics and access log on ÷ off | ${cell(g, n.rws, n.quiet)} | | |`,
+      ...(g.names.includes(n.pod) ? [`| ${g.group}: rws /healthz as the pod runs it (the Deployment's memory limit, the image's node options) ÷ bare node | ${cell(g, n.pod, n.bare)} | | |`] : []),
     ];
   });
   return [
     ...head,
-    `The four targets of a protocol run at the same time, each pinned to one shared CPU and loaded by its own client (as above) pinned to the other CPUs; ${rounds} rounds of ${seconds} s. The scheduler gives each server an equal share of that core, so req/s is in proportion to 1 ÷ CPU time per request, and the host's noise falls on all four in the same seconds (rounds of one run agree within a few per cent; runs at different times still differ, since a slow host costs a larger program more). Medians of the per-round ratios, in req/s and in each server's own CPU time per request (all its threads; less is better). Last column: how busy the shared core was (the servers' CPU time ÷ wall time, lowered a little by the clients' start and stop); well below 100 % the clients, not the servers, set the pace (bench/shared-core.ts).`,
+    `The targets of a protocol run at the same time, each pinned to one shared CPU and loaded by its own client (as above) pinned to the other CPUs; ${rounds} rounds of ${seconds} s. The scheduler gives each server an equal share of that core, so req/s is in proportion to 1 ÷ CPU time per request, and the host's noise falls on all of them in the same seconds (rounds of one run agree within a few per cent; runs at different times still differ by up to ~10 %). Medians of the per-round ratios, in req/s and in each server's own CPU time per request (all its threads; less is better). Last column: how busy the shared core was (the servers' CPU time ÷ wall time, lowered a little by the clients' start and stop); well below 100 % the clients, not the servers, set the pace (bench/shared-core.ts).`,
     '',
     '| comparison | req/s ratio | CPU per request ratio | target | shared core busy |',
     '|---|---|---|---|---|',

@@ -4,13 +4,18 @@
 // proportion to 1 ÷ its CPU cost per request, and whatever slows the host (neighbours, frequency, cache
 // pressure) falls on every target within the same seconds. The alternating runs of run.ts measure each
 // target with the whole machine, minutes apart; on this shared host their per-round ratios spread by
-// ±20 %, where these spread by a few per cent. Not alike, though: two runs here 20 minutes apart read
-// rws ÷ bare node:http 0.76× and 0.67× as the host slowed (bare node's req/s halved between them), so a
-// slow host costs the larger program more. A ratio here is only sound while the shared core is
-// saturated: the table reports how busy it was, from the servers' own CPU time.
+// ±20 %, where these spread by a few per cent, even when the host's speed halved between two rounds.
+// Runs at different times still differ by up to ~10 % (two runs 20 minutes apart read rws ÷ bare
+// node:http 0.76× and 0.67×). A ratio here is only sound while the shared core is saturated: the table
+// reports how busy it was, from the servers' own CPU time. Where a memory cgroup can be made, rws also
+// runs as the pod runs it: under the Deployment's memory limit, with the image's node options.
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadDockerfile } from '../test/deploy/dockerfile-model.js';
+import { loadManifests, only } from '../test/deploy/manifests.js';
+import { imageArgv } from '../test/deploy/run-image.js';
+import { inCgroup, memoryBytes, memoryCgroup, type MemoryCgroup } from '../test/support/memory-cgroup.js';
 import { cpuTicks, startBare, startRws, waitForPort, type Proc } from './processes.js';
 import { h2load, wrk, type LoadResult } from './tools.js';
 
@@ -37,14 +42,29 @@ interface Member {
   load: (cpus: string) => Promise<LoadResult>;
 }
 
-const port = { bareH1: 18121, fieldsH1: 18122, rwsH1: 18123, quietH1: 18124, bareH2: 18125, fieldsH2: 18126, rwsTls: 18127, quietTls: 18128 };
+const port = { bareH1: 18121, fieldsH1: 18122, rwsH1: 18123, quietH1: 18124, bareH2: 18125, fieldsH2: 18126, rwsTls: 18127, quietTls: 18128, podH1: 18129, podTls: 18130 };
 
 export const sharedCoreNames = {
   bare: 'bare node',
   fields: "bare node with rws's response fields",
   rws: 'rws /healthz',
   quiet: 'rws /healthz (no metrics, no log)',
+  pod: "rws /healthz as the pod runs it (the Deployment's memory limit, the image's node options)",
 } as const;
+
+// The pod's configuration, where this machine lets the bench make a memory cgroup: node sizes V8's heap
+// from the limit (bench/RESULTS.md, eighth session), so rws under the limit is not rws unconstrained.
+interface Pod {
+  cgroup: MemoryCgroup;
+  nodeOptions: string[];
+}
+
+function podConfiguration(): Pod | string {
+  const limit = String(only(loadManifests(), 'Deployment').spec.template.spec.containers[0].resources.limits.memory);
+  const cgroup = memoryCgroup('rws-bench-pod', memoryBytes(limit));
+  if (typeof cgroup === 'string') return cgroup;
+  return { cgroup, nodeOptions: imageArgv(loadDockerfile().at(-1)!).filter((a) => a.startsWith('-')) };
+}
 
 /** The CPUs for servers and clients, or a reason to skip: the method needs one core for the servers and at least one more. */
 export function sharedCoreCpus(): { server: string; clients: string } | string {
@@ -63,9 +83,11 @@ export async function measureSharedCore(
   const cpu = sharedCoreCpus();
   if (typeof cpu === 'string') return cpu;
   const out: SharedCoreGroup[] = [];
+  const pod = podConfiguration();
+  if (typeof pod === 'string') process.stdout.write(`shared core: without rws as the pod runs it: ${pod}\n`);
   for (const group of ['h1', 'h2'] as const) {
     if (!groups.has(group)) continue;
-    const members = startMembers(group, cpu.server, tools, seconds, logDir);
+    const members = startMembers(group, cpu.server, tools, seconds, logDir, typeof pod === 'string' ? undefined : pod);
     try {
       await Promise.all(members.map((m) => waitForPort(m.port, m.tls)));
       // Warm-up: V8 optimises each server's hot path before anything counts. Its errors are not the
@@ -83,6 +105,7 @@ export async function measureSharedCore(
       for (const m of members) await m.proc.stop();
     }
   }
+  if (typeof pod !== 'string') pod.cgroup.remove();
   return out;
 }
 
@@ -122,24 +145,29 @@ async function oneRound(members: Member[], clientCpus: string, strict: boolean):
   };
 }
 
-function startMembers(group: 'h1' | 'h2', serverCpu: string, tools: { wrk: string; h2load: string }, seconds: number, logDir: string): Member[] {
+function startMembers(group: 'h1' | 'h2', serverCpu: string, tools: { wrk: string; h2load: string }, seconds: number, logDir: string, pod?: Pod): Member[] {
   const pin = ['taskset', '-c', serverCpu];
   const c = 50;
+  const podOpts = pod && { wrapper: [...inCgroup(pod.cgroup), ...pin], nodeOptions: pod.nodeOptions };
   if (group === 'h1') {
     const w = (url: string) => (cpus: string) => wrk(tools.wrk, url, seconds, c, cpus);
+    const podMember = podOpts && { name: sharedCoreNames.pod, proc: startRws(port.podH1, port.podTls, podOpts), port: port.podH1, tls: false, load: w(`http://127.0.0.1:${port.podH1}/healthz`) };
     return [
       { name: sharedCoreNames.bare, proc: startBare('bare-h1', port.bareH1, false, pin), port: port.bareH1, tls: false, load: w(`http://127.0.0.1:${port.bareH1}/`) },
       { name: sharedCoreNames.fields, proc: startBare('bare-h1', port.fieldsH1, true, pin), port: port.fieldsH1, tls: false, load: w(`http://127.0.0.1:${port.fieldsH1}/`) },
       { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsH1, tls: false, load: w(`http://127.0.0.1:${port.rwsH1}/healthz`) },
       { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietH1, tls: false, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
+      ...(podMember ? [podMember] : []),
     ];
   }
   const h = (url: string, log: string) => (cpus: string) => h2load(tools.h2load, url, seconds, c, 10, join(logDir, `shared-${log}.log`), cpus);
+  const podMember = podOpts && { name: sharedCoreNames.pod, proc: startRws(port.podH1, port.podTls, podOpts), port: port.podTls, tls: true, load: h(`https://127.0.0.1:${port.podTls}/healthz`, 'pod') };
   return [
     { name: sharedCoreNames.bare, proc: startBare('bare-h2', port.bareH2, false, pin), port: port.bareH2, tls: true, load: h(`https://127.0.0.1:${port.bareH2}/`, 'bare') },
     { name: sharedCoreNames.fields, proc: startBare('bare-h2', port.fieldsH2, true, pin), port: port.fieldsH2, tls: true, load: h(`https://127.0.0.1:${port.fieldsH2}/`, 'fields') },
     { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsTls, tls: true, load: h(`https://127.0.0.1:${port.rwsTls}/healthz`, 'rws') },
     { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietTls, tls: true, load: h(`https://127.0.0.1:${port.quietTls}/healthz`, 'quiet') },
+    ...(podMember ? [podMember] : []),
   ];
 }
 
