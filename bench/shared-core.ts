@@ -85,27 +85,31 @@ export async function measureSharedCore(
   const out: SharedCoreGroup[] = [];
   const pod = podConfiguration();
   if (typeof pod === 'string') process.stdout.write(`shared core: without rws as the pod runs it: ${pod}\n`);
-  for (const group of ['h1', 'h2'] as const) {
-    if (!groups.has(group)) continue;
-    const members = startMembers(group, cpu.server, tools, seconds, logDir, typeof pod === 'string' ? undefined : pod);
-    try {
-      await Promise.all(members.map((m) => waitForPort(m.port, m.tls)));
-      // Warm-up: V8 optimises each server's hot path before anything counts. Its errors are not the
-      // servers' cost: a cold server on a shared core can keep one of wrk's requests past wrk's 2 s timeout.
-      await withRetry(() => oneRound(members, cpu.clients, false));
-      const result: SharedCoreGroup = { group, names: members.map((m) => m.name), rounds: [] };
-      for (let r = 1; r <= rounds; r++) {
-        const round = await withRetry(() => oneRound(members, cpu.clients, true));
-        result.rounds.push(round);
-        process.stdout.write(`shared core ${group} round ${r}: ${members.map((m, i) => `${m.name} ${round.rps[i]!.toFixed(0)}`).join(', ')} req/s; core busy ${(round.busy * 100).toFixed(0)} %\n`);
-        await sleep(500);
+  try {
+    for (const group of ['h1', 'h2'] as const) {
+      if (!groups.has(group)) continue;
+      const members = startMembers(group, cpu.server, tools, seconds, logDir, typeof pod === 'string' ? undefined : pod);
+      try {
+        await Promise.all(members.map((m) => waitForPort(m.port, m.tls)));
+        // Warm-up: V8 optimises each server's hot path before anything counts. Its errors are not the
+        // servers' cost: a cold server on a shared core can keep one of wrk's requests past wrk's 2 s timeout.
+        await withRetry(() => oneRound(members, cpu.clients, false));
+        const result: SharedCoreGroup = { group, names: members.map((m) => m.name), rounds: [] };
+        for (let r = 1; r <= rounds; r++) {
+          const round = await withRetry(() => oneRound(members, cpu.clients, true));
+          result.rounds.push(round);
+          process.stdout.write(`shared core ${group} round ${r}: ${members.map((m, i) => `${m.name} ${round.rps[i]!.toFixed(0)}`).join(', ')} req/s; core busy ${(round.busy * 100).toFixed(0)} %\n`);
+          await sleep(500);
+        }
+        out.push(result);
+      } finally {
+        for (const m of members) await m.proc.stop();
       }
-      out.push(result);
-    } finally {
-      for (const m of members) await m.proc.stop();
     }
+  } finally {
+    // Every member has exited by now (stop() waits), so the cgroup is empty.
+    if (typeof pod !== 'string') pod.cgroup.remove();
   }
-  if (typeof pod !== 'string') pod.cgroup.remove();
   return out;
 }
 
