@@ -68,7 +68,8 @@ async function main(): Promise<void> {
   } finally {
     for (const p of Object.values(procs)) await p.stop();
   }
-  const shared = await measureSharedCore(tools, only, seconds, rounds, tmp);
+  // A failed shared-core measurement is reported in its section; the rest of the run is kept.
+  const shared = await measureSharedCore(tools, only, seconds, rounds, tmp).catch((e: unknown) => `failed: ${e instanceof Error ? e.message : String(e)}`);
   writeResults(samples, shared, await instructionCounts());
 }
 
