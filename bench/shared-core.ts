@@ -116,7 +116,7 @@ export async function measureSharedCore(
 /** A client counted errors (wrk: a response later than its 2 s timeout; h2load: a failed stream). */
 class ClientErrors extends Error {}
 
-// h2load 1.52 in -D mode sometimes never ends when four instances start at once against one busy core
+// h2load 1.52 in -D mode sometimes never ends when four or five start at once against one busy core
 // (3 of 9 tries here; a single instance, as run.ts uses it, never did). The client's timeout (tools.ts)
 // kills it; the round is run again, at most twice more. So is a round in which a client counted errors:
 // at a fifth of a core, rws's code is still being optimised after a short warm-up, and responses can
