@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDockerfile } from '../test/deploy/dockerfile-model.js';
-import { loadManifests, only } from '../test/deploy/manifests.js';
-import { imageArgv } from '../test/deploy/run-image.js';
+import { podMemoryLimit } from '../test/deploy/manifests.js';
+import { imageNodeOptions } from '../test/deploy/run-image.js';
 import { inCgroup, memoryBytes, memoryCgroup, type MemoryCgroup } from '../test/support/memory-cgroup.js';
 import { cpuTicks, startBare, startRws, waitForPort, type Proc } from './processes.js';
 import { h2load, wrk, type LoadResult } from './tools.js';
@@ -42,7 +42,8 @@ interface Member {
   load: (cpus: string) => Promise<LoadResult>;
 }
 
-const port = { bareH1: 18121, fieldsH1: 18122, rwsH1: 18123, quietH1: 18124, bareH2: 18125, fieldsH2: 18126, rwsTls: 18127, quietTls: 18128, podH1: 18129, podTls: 18130 };
+// The groups run one after the other, so h1 and h2 reuse the ports: bare servers have one, rws two.
+const port = { bare: 18121, fields: 18122, rws: [18123, 18127], quiet: [18124, 18128], pod: [18129, 18130] } as const;
 
 export const sharedCoreNames = {
   bare: 'bare node',
@@ -60,10 +61,9 @@ interface Pod {
 }
 
 function podConfiguration(): Pod | string {
-  const limit = String(only(loadManifests(), 'Deployment').spec.template.spec.containers[0].resources.limits.memory);
-  const cgroup = memoryCgroup('rws-bench-pod', memoryBytes(limit));
+  const cgroup = memoryCgroup('rws-bench-pod', memoryBytes(podMemoryLimit()));
   if (typeof cgroup === 'string') return cgroup;
-  return { cgroup, nodeOptions: imageArgv(loadDockerfile().at(-1)!).filter((a) => a.startsWith('-')) };
+  return { cgroup, nodeOptions: imageNodeOptions(loadDockerfile().at(-1)!) };
 }
 
 /** The CPUs for servers and clients, or a reason to skip: the method needs one core for the servers and at least one more. */
@@ -158,27 +158,24 @@ async function oneRound(members: Member[], clientCpus: string, strict: boolean):
 
 function startMembers(group: 'h1' | 'h2', serverCpu: string, tools: { wrk: string; h2load: string }, seconds: number, logDir: string, pod?: Pod): Member[] {
   const pin = ['taskset', '-c', serverCpu];
-  const c = 50;
-  const podOpts = pod && { wrapper: [...inCgroup(pod.cgroup), ...pin], nodeOptions: pod.nodeOptions };
-  if (group === 'h1') {
-    const w = (url: string) => (cpus: string) => wrk(tools.wrk, url, seconds, c, cpus);
-    const podMember = podOpts && { name: sharedCoreNames.pod, proc: startRws(port.podH1, port.podTls, podOpts), port: port.podH1, tls: false, load: w(`http://127.0.0.1:${port.podH1}/healthz`) };
-    return [
-      { name: sharedCoreNames.bare, proc: startBare('bare-h1', port.bareH1, false, pin), port: port.bareH1, tls: false, load: w(`http://127.0.0.1:${port.bareH1}/`) },
-      { name: sharedCoreNames.fields, proc: startBare('bare-h1', port.fieldsH1, true, pin), port: port.fieldsH1, tls: false, load: w(`http://127.0.0.1:${port.fieldsH1}/`) },
-      { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsH1, tls: false, load: w(`http://127.0.0.1:${port.rwsH1}/healthz`) },
-      { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietH1, tls: false, load: w(`http://127.0.0.1:${port.quietH1}/healthz`) },
-      ...(podMember ? [podMember] : []),
-    ];
-  }
-  const h = (url: string, log: string) => (cpus: string) => h2load(tools.h2load, url, seconds, c, 10, join(logDir, `shared-${log}.log`), cpus);
-  const podMember = podOpts && { name: sharedCoreNames.pod, proc: startRws(port.podH1, port.podTls, podOpts), port: port.podTls, tls: true, load: h(`https://127.0.0.1:${port.podTls}/healthz`, 'pod') };
+  const tls = group === 'h2';
+  const bareScript = tls ? 'bare-h2' : 'bare-h1';
+  // One target: its name, its process, and the port and path its client loads (wrk -c50, h2load -c50 -m10).
+  const member = (name: string, proc: Proc, p: number, path: string, log: string): Member => {
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${p}${path}`;
+    const load = tls
+      ? (cpus: string) => h2load(tools.h2load, url, seconds, 50, 10, join(logDir, `shared-${log}.log`), cpus)
+      : (cpus: string) => wrk(tools.wrk, url, seconds, 50, cpus);
+    return { name, proc, port: p, tls, load };
+  };
+  const rws = (name: string, ports: readonly [number, number], opts: Parameters<typeof startRws>[2], log: string): Member =>
+    member(name, startRws(ports[0], ports[1], opts), ports[tls ? 1 : 0], '/healthz', log);
   return [
-    { name: sharedCoreNames.bare, proc: startBare('bare-h2', port.bareH2, false, pin), port: port.bareH2, tls: true, load: h(`https://127.0.0.1:${port.bareH2}/`, 'bare') },
-    { name: sharedCoreNames.fields, proc: startBare('bare-h2', port.fieldsH2, true, pin), port: port.fieldsH2, tls: true, load: h(`https://127.0.0.1:${port.fieldsH2}/`, 'fields') },
-    { name: sharedCoreNames.rws, proc: startRws(port.rwsH1, port.rwsTls, { wrapper: pin }), port: port.rwsTls, tls: true, load: h(`https://127.0.0.1:${port.rwsTls}/healthz`, 'rws') },
-    { name: sharedCoreNames.quiet, proc: startRws(port.quietH1, port.quietTls, { unobserved: true, wrapper: pin }), port: port.quietTls, tls: true, load: h(`https://127.0.0.1:${port.quietTls}/healthz`, 'quiet') },
-    ...(podMember ? [podMember] : []),
+    member(sharedCoreNames.bare, startBare(bareScript, port.bare, false, pin), port.bare, '/', 'bare'),
+    member(sharedCoreNames.fields, startBare(bareScript, port.fields, true, pin), port.fields, '/', 'fields'),
+    rws(sharedCoreNames.rws, port.rws, { wrapper: pin }, 'rws'),
+    rws(sharedCoreNames.quiet, port.quiet, { unobserved: true, wrapper: pin }, 'quiet'),
+    ...(pod ? [rws(sharedCoreNames.pod, port.pod, { wrapper: [...inCgroup(pod.cgroup), ...pin], nodeOptions: pod.nodeOptions }, 'pod')] : []),
   ];
 }
 

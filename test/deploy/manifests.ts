@@ -28,6 +28,11 @@ export function loadManifests(dir = k8sDir): Manifest[] {
   return out;
 }
 
+/** The Deployment's container memory limit, as written ("512Mi"). */
+export function podMemoryLimit(manifests: Manifest[] = loadManifests()): string {
+  return String(only(manifests, 'Deployment').spec.template.spec.containers[0].resources.limits.memory);
+}
+
 /** The one resource of a kind (and name, when given); throws when there is none or several. */
 export function only(manifests: Manifest[], kind: string, name?: string): Obj {
   const hits = manifests.filter((m) => m.doc.kind === kind && (name === undefined || m.doc.metadata?.name === name));

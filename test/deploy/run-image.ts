@@ -28,6 +28,12 @@ export function imageArgv(stage: Stage): string[] {
   return argv.slice(1);
 }
 
+/** The options the image passes to node itself (those before the script). */
+export function imageNodeOptions(stage: Stage): string[] {
+  const argv = imageArgv(stage);
+  return argv.slice(0, argv.findIndex((a) => !a.startsWith('-')));
+}
+
 export function runImage(root: string, stage: Stage, overrides: Record<string, string>): ImageProcess {
   const child = spawn(process.execPath, imageArgv(stage), {
     cwd: posix.join(root, stage.workdir),

@@ -8,13 +8,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { loadDockerfile } from './dockerfile-model.js';
-import { loadManifests, only } from './manifests.js';
-import { imageArgv } from './run-image.js';
+import { podMemoryLimit } from './manifests.js';
+import { imageNodeOptions } from './run-image.js';
 import { inCgroup, memoryBytes, memoryCgroup, type MemoryCgroup } from '../support/memory-cgroup.js';
 
 const final = loadDockerfile().at(-1)!;
-const container = only(loadManifests(), 'Deployment').spec.template.spec.containers[0];
-const limit = String(container.resources.limits.memory);
+const limit = podMemoryLimit();
 
 // Allocates short-lived objects until the scavenger has grown the new space as far as it may, then
 // prints its size in bytes.
@@ -33,7 +32,7 @@ function newSpaceBytes(cgroup: MemoryCgroup, nodeOptions: string[]): number {
 describe(`young generation under the Deployment's memory limit (${limit})`, () => {
   const cgroup = memoryCgroup('rws-young-gen-test', memoryBytes(limit));
   const skip = typeof cgroup === 'string' ? cgroup : false;
-  const nodeOptions = imageArgv(final).filter((a) => a.startsWith('-'));
+  const nodeOptions = imageNodeOptions(final);
 
   it("node with the image's options grows its new space to 32 MiB; plain node stays at 2 MiB", { skip }, () => {
     if (typeof cgroup === 'string') return;
