@@ -3,7 +3,7 @@
 // GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
 import { constants, createSecureServer, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Core, Listener } from '../core/contract.js';
 import { clientError } from '../node-http/client-error.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
@@ -92,13 +92,14 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   return {
     name: o.name,
     listen: () => listenOn(server, o.host, o.port),
-    // server.close() only stops accepting: on Node 20 it sends no GOAWAY and leaves sessions open, so the
-    // trackers drain HTTP/2 sessions (two-phase GOAWAY) and HTTP/1.1 connections themselves. The first
-    // GOAWAY goes out before server.close(), so it stays first should node's close() close sessions
-    // itself (proposed upstream, nodejs/node#57586).
+    // The drain only stops accepting here; the trackers drain HTTP/2 sessions (two-phase GOAWAY) and
+    // HTTP/1.1 connections themselves. Not through server.close(): on Node 24 it also closes every session
+    // at once (nodejs/node#57586), a second GOAWAY right behind the first, so a stream the client opened
+    // before it read the first is refused without the round trip of RFC 9113 §6.8 (Node 20 leaves
+    // sessions open). node:tls's own close() only stops accepting, on both.
     async drain(deadline) {
       sessions.startDrain(deadline);
-      if (server.listening) server.close();
+      if (server.listening) TlsServer.prototype.close.call(server);
       h1.startDrain();
       await Promise.all([h1.idle(deadline), sessions.idle(deadline)]);
     },
