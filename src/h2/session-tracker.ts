@@ -25,6 +25,8 @@ interface SessionState {
   /** The client's address, read once: node's session socket is a Proxy, slow to read per stream. */
   readonly remote: string;
   readonly resets: ResetBucket;
+  /** Over the reset limit: GOAWAY sent, destroyed after the linger (overResetLimit). */
+  calmed: boolean;
 }
 
 export class SessionTracker {
@@ -40,7 +42,7 @@ export class SessionTracker {
   }
 
   add(session: ServerHttp2Session): void {
-    this.#sessions.set(session, { remote: session.socket?.remoteAddress ?? '', resets: new ResetBucket(this.#resetLimit) });
+    this.#sessions.set(session, { remote: session.socket?.remoteAddress ?? '', resets: new ResetBucket(this.#resetLimit), calmed: false });
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#check();
@@ -59,7 +61,13 @@ export class SessionTracker {
   /** At the stream's 'close': `rstCode` is the stream's RST_STREAM code, whoever sent it. */
   streamEnded(session: ServerHttp2Session, rstCode: number | undefined): void {
     this.#inflight--;
-    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && this.#sessions.get(session)?.resets.take() === false) overResetLimit(session);
+    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
+      const state = this.#sessions.get(session);
+      if (state !== undefined && !state.calmed && !state.resets.take()) {
+        state.calmed = true;
+        overResetLimit(session);
+      }
+    }
     this.#check();
   }
 
@@ -105,10 +113,19 @@ export class SessionTracker {
   }
 }
 
-// With an error, destroy() sends that code in its GOAWAY; the error itself ends up in the server's
+// GOAWAY ENHANCE_YOUR_CALM with the last stream nghttp2 processed (node's default id 0 asks for it),
+// then the session is destroyed a second later: a lingering close, as nginx does for HTTP/2. A client
+// over the limit is usually still writing, and closing its socket at once with its frames unread makes
+// the kernel send a TCP reset, which can discard the GOAWAY before the client reads it (seen on Node 24
+// in test/exhaustion/h2-rapid-reset). Meanwhile nghttp2 ignores every stream the client opens (its id
+// is above the GOAWAY's), so nothing more is dispatched. The error ends up in the server's
 // 'sessionError', which the listener ignores.
+const resetLingerMs = 1000;
+
 function overResetLimit(session: ServerHttp2Session): void {
-  if (!session.destroyed) session.destroy(new Error('HTTP/2 stream reset rate exceeded'), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  if (session.destroyed) return;
+  session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+  setTimeout(() => session.destroyed || session.destroy(new Error('HTTP/2 stream reset rate exceeded'), constants.NGHTTP2_ENHANCE_YOUR_CALM), resetLingerMs).unref();
 }
 
 function goawayTwoPhase(session: ServerHttp2Session, deadline: number): void {

@@ -18,9 +18,13 @@ before(async () => {
 });
 after(() => target?.stop());
 
-/** One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection. */
-async function rapidReset(extra?: [string, string]): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
+/**
+ * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection.
+ * `readAfter`: reads nothing until it has written them all, as a flood that never looks back does.
+ */
+async function rapidReset(extra?: [string, string], readAfter = false): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
   const wire = await H2Wire.open(target.ports.tls!);
+  if (readAfter) wire.socket.pause();
   const started = Date.now();
   let sent = 0;
   for (let id = 1; sent < PAIRS && !wire.socket.destroyed; ) {
@@ -29,6 +33,7 @@ async function rapidReset(extra?: [string, string]): Promise<{ wire: H2Wire; sen
     await wire.send(...batch);
     await tick();
   }
+  wire.socket.resume();
   const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
   return { wire, sent, closedMs: closedAt < 0 ? -1 : closedAt - started };
 }
@@ -52,10 +57,21 @@ test('the same with requests the listener refuses at once (Expect: 417)', async 
   assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
 });
 
+// The server closes an attacker's connection with its frames unread: closed at once, the kernel sends
+// a TCP reset, which can discard the GOAWAY before the client reads it. The session lingers instead
+// (src/h2/session-tracker.ts), so even a client that reads only after its whole flood learns why.
+test('a client that reads only after writing its whole flood still gets GOAWAY ENHANCE_YOUR_CALM', async () => {
+  const { wire, sent, closedMs } = await rapidReset(undefined, true);
+  assert.equal(sent, PAIRS, 'the server kept reading while the GOAWAY waited to be read');
+  assert.ok(closedMs >= 0, 'the server closed the connection');
+  assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
+  assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
+});
+
 test('attackers 5 at a time for 3 s (at most 100), while well-behaved clients are served', async () => {
   await underAttack(target, 'h2 rapid reset, 5 attackers at a time for 3 s', async () => {
     const rounds = await repeat(3000, 20, async () => {
-      const results = await Promise.all(Array.from({ length: 5 }, rapidReset));
+      const results = await Promise.all(Array.from({ length: 5 }, () => rapidReset()));
       for (const r of results) {
         assert.ok(r.closedMs >= 0, 'every attacker was disconnected');
         // An attacker still writing when the server closes gets a TCP reset, which can discard the
