@@ -89,7 +89,9 @@ export class SessionTracker {
 
   startDrain(deadline: number): void {
     this.#deadline = deadline;
-    for (const s of this.#sessions.keys()) goawayTwoPhase(s, deadline);
+    // A session over its reset limit already has its GOAWAY (a later one may not raise the last stream
+    // id, RFC 9113 §6.8) and is destroyed within the linger.
+    for (const [s, state] of this.#sessions) if (!state.calmed) goawayTwoPhase(s, deadline);
   }
 
   /** Resolves once no stream is in flight and every session has closed, or at the deadline (ms since epoch). */

@@ -126,7 +126,9 @@ export class H2Wire {
   readonly answered = new Map<number, number>();
   /** DATA payload bytes received, all streams. */
   dataBytes = 0;
+  /** The last GOAWAY received (all of them: goaways). */
   goaway: Goaway | null = null;
+  readonly goaways: Goaway[] = [];
   /** Resolves with Date.now() when the connection has closed. */
   readonly closed: Promise<number>;
   #buf: Buffer = Buffer.alloc(0);
@@ -204,7 +206,7 @@ export class H2Wire {
       if (type === H2.RST_STREAM) this.resets.set(stream, payload.readUInt32BE(0));
       if (type === H2.HEADERS && !this.answered.has(stream)) this.answered.set(stream, statusOf(payload, flags));
       if (type === H2.DATA) this.dataBytes += len;
-      if (type === H2.GOAWAY) this.goaway = { lastStreamId: payload.readUInt32BE(0) & 0x7fffffff, code: payload.readUInt32BE(4) };
+      if (type === H2.GOAWAY) this.goaways.push((this.goaway = { lastStreamId: payload.readUInt32BE(0) & 0x7fffffff, code: payload.readUInt32BE(4) }));
       if (type === H2.SETTINGS && (flags & ACK) === 0 && this.#ackSettings) this.socket.write(frame(H2.SETTINGS, ACK, 0));
       this.#buf = this.#buf.subarray(9 + len);
     }

@@ -1,0 +1,40 @@
+// A drain that begins while an HTTP/2 session is over its rapid-reset limit: that session already has
+// GOAWAY ENHANCE_YOUR_CALM and lingers before it is destroyed (src/h2/session-tracker.ts). The drain
+// sends it no GOAWAY of its own (a later GOAWAY may not raise the last stream id, RFC 9113 §6.8, and
+// the drain's first one says 2^31-1), waits out the linger, and the process exits 0.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { H2Code, H2Wire, request, rstStream } from '../support/h2-frames.js';
+import { exitOf, sleep, useEdge } from './support.js';
+
+describe('HTTP/2 drain while a session is over its reset limit', () => {
+  const edge = useEdge({ RWS_CONFIG_SHUTDOWN_DELAY_MS: '0', RWS_CONFIG_DRAIN_TIMEOUT_MS: '10000' });
+
+  it('the session keeps its one GOAWAY ENHANCE_YOUR_CALM, closes after the linger, and the server exits 0', async () => {
+    const { server } = edge;
+    const exit = exitOf(server);
+    const wire = await H2Wire.open(server.ports.tls!);
+    // HEADERS + RST_STREAM pairs until the server says ENHANCE_YOUR_CALM (the burst is 200 by default),
+    // paced so that the listener sees each stream end before nghttp2's own limit (1000 resets in a
+    // burst, INTERNAL_ERROR: Node 24) counts a backlog of unprocessed frames.
+    for (let id = 1; wire.goaways.length === 0 && id < 20_000 && !wire.socket.destroyed; ) {
+      const batch: Buffer[] = [];
+      for (let i = 0; i < 25; i++, id += 2) batch.push(request(id, '/fast/r'), rstStream(id, H2Code.CANCEL));
+      await wire.send(...batch);
+      await sleep(5);
+    }
+    assert.equal(wire.goaways[0]?.code, H2Code.ENHANCE_YOUR_CALM);
+    const calmedAt = Date.now();
+    server.kill('SIGTERM');
+    const closedAt = await wire.closed;
+    const { code } = await exit;
+    assert.equal(code, 0, server.stderr());
+    assert.ok(closedAt - calmedAt < 2000, `closed ${closedAt - calmedAt} ms after its GOAWAY`);
+    for (const g of wire.goaways) {
+      assert.equal(g.code, H2Code.ENHANCE_YOUR_CALM, JSON.stringify(wire.goaways));
+      assert.equal(g.lastStreamId, wire.goaways[0]!.lastStreamId, JSON.stringify(wire.goaways));
+    }
+    const done = await server.waitForLog((e) => e.msg === 'drain finished');
+    assert.equal(done.requests_cut, 0);
+  });
+});
