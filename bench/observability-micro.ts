@@ -23,7 +23,7 @@ import type { Observer } from '../src/core/observer.js';
 import { createStaticHandler } from '../src/core/static/index.js';
 import { createH1Listener } from '../src/h1/listener.js';
 import { clients } from '../test/support/clients.js';
-import { cpuTicks, waitForPort } from './processes.js';
+import { cpuSeconds, waitForPort } from './processes.js';
 import { wrk } from './tools.js';
 import { noopObserver } from './noop-observer.js';
 
@@ -172,10 +172,10 @@ async function runWrk(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       for (const v of wrkVariants) {
         const pid = procs[wrkVariants.indexOf(v)]!.pid!;
-        const t0 = cpuTicks(pid);
+        const t0 = cpuSeconds(pid);
         const res = await wrk(bin, `http://127.0.0.1:${ports.get(v)}/healthz`, seconds, connections);
-        // /proc ticks are 10 ms: over a few seconds of load that is well under 1 %.
-        cpuNs.set(v, [...(cpuNs.get(v) ?? []), ((cpuTicks(pid) - t0) * 1e7) / res.requests]);
+        // /proc counts in 10 ms steps: over a few seconds of load that is well under 1 %.
+        cpuNs.set(v, [...(cpuNs.get(v) ?? []), ((cpuSeconds(pid) - t0) * 1e9) / res.requests]);
         rps.set(v, [...(rps.get(v) ?? []), res.rps]);
         await sleep(300);
       }

@@ -15,10 +15,11 @@ export interface Proc {
 
 const devNull = openSync('/dev/null', 'w');
 
-export function cpuTicks(pid: number): number {
+/** CPU time a process has used so far (all its threads, user + system), in seconds; 10 ms steps. */
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 Hz)
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (100 Hz)
 }
 
 export function rssMiB(pid: number): number {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clients } from '../test/support/clients.js';
 import { packageRoot } from '../src/core/package-root.js';
-import { cpuTicks, rssMiB, startBare, startCaddy, startRws, waitForPort, type Proc } from './processes.js';
+import { cpuSeconds, rssMiB, startBare, startCaddy, startRws, waitForPort, type Proc } from './processes.js';
 import { measureSharedCore, roundRatios, sharedCoreNames, type SharedCoreGroup } from './shared-core.js';
 import { countInstructions, instructionsSettings, valgrindPath, type InstructionCount } from './instructions.js';
 import { h2load, h3load, wrk, type LoadResult } from './tools.js';
@@ -110,10 +110,10 @@ function buildTargets(p: Record<'rws' | 'quiet' | 'bareH1' | 'bareH2' | 'fieldsH
 
 async function measure(t: Target): Promise<Sample> {
   const pid = t.proc().child.pid!;
-  const before = cpuTicks(pid);
+  const before = cpuSeconds(pid);
   const r = await t.load();
-  const ticks = cpuTicks(pid) - before;
-  return { ...r, cpuUsPerReq: r.requests ? (ticks * 10_000) / r.requests : 0, rss: rssMiB(pid) };
+  const cpu = cpuSeconds(pid) - before;
+  return { ...r, cpuUsPerReq: r.requests ? (cpu * 1e6) / r.requests : 0, rss: rssMiB(pid) };
 }
 
 function median(xs: number[]): number {

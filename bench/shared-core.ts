@@ -16,7 +16,7 @@ import { loadDockerfile } from '../test/deploy/dockerfile-model.js';
 import { podMemoryLimit } from '../test/deploy/manifests.js';
 import { imageNodeOptions } from '../test/deploy/run-image.js';
 import { inCgroup, memoryBytes, memoryCgroup, type MemoryCgroup } from '../test/support/memory-cgroup.js';
-import { cpuTicks, startBare, startRws, waitForPort, type Proc } from './processes.js';
+import { cpuSeconds, startBare, startRws, waitForPort, type Proc } from './processes.js';
 import { h2load, wrk, type LoadResult } from './tools.js';
 
 export interface SharedCoreRound {
@@ -136,7 +136,7 @@ async function withRetry(round: () => Promise<SharedCoreRound>): Promise<SharedC
 
 async function oneRound(members: Member[], clientCpus: string, strict: boolean): Promise<SharedCoreRound> {
   const pids = members.map((m) => m.proc.child.pid!);
-  const before = pids.map(cpuTicks);
+  const before = pids.map(cpuSeconds);
   const started = process.hrtime.bigint();
   // Every client settles (finishes or is killed) before a round is judged or run again.
   const settled = await Promise.allSettled(members.map((m) => m.load(clientCpus)));
@@ -148,11 +148,11 @@ async function oneRound(members: Member[], clientCpus: string, strict: boolean):
   results.forEach((r, i) => {
     if (strict && r.errors > 0) throw new ClientErrors(`${members[i]!.name} had ${r.errors} errors`);
   });
-  const ticks = pids.map((pid, i) => cpuTicks(pid) - before[i]!);
+  const cpu = pids.map((pid, i) => cpuSeconds(pid) - before[i]!);
   return {
     rps: results.map((r) => r.rps),
-    cpuUs: results.map((r, i) => (ticks[i]! * 10_000) / r.requests),
-    busy: ticks.reduce((a, b) => a + b, 0) / 100 / wallS,
+    cpuUs: results.map((r, i) => (cpu[i]! * 1e6) / r.requests),
+    busy: cpu.reduce((a, b) => a + b, 0) / wallS,
   };
 }
 

@@ -14,6 +14,6 @@ node --test --test-concurrency=1 --test-timeout=300000 "${files[@]}"
 # Then all of it again under Node 24, the container image's runtime (install-clients.sh installs it):
 # the tests start their servers with the node that runs them, and Node 24 changed behaviour the server
 # depends on (Http2SecureServer.close() closing every session) that a run on Node 20 alone did not show.
-node24=$(node -p "require(process.argv[1]).node24" "${RWS_TOOLS_DIR:-$HOME/.cache/rws-edge-tools}/clients.json")
+node24=$(node --input-type=module -e "import { clients } from './dist/test/support/clients.js'; process.stdout.write(clients().node24)")
 echo "# the same tests under $("$node24" --version)"
 exec "$node24" --test --test-concurrency=1 --test-timeout=300000 "${files[@]}"

@@ -20,9 +20,10 @@ after(() => target?.stop());
 
 /**
  * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection.
- * `readAfter`: reads nothing until it has written them all, as a flood that never looks back does.
+ * `extra`: one more request field. `readAfter`: reads nothing until it has written them all, as a flood
+ * that never looks back does.
  */
-async function rapidReset(extra?: [string, string], readAfter = false): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
+async function rapidReset({ extra, readAfter = false }: { extra?: [string, string]; readAfter?: boolean } = {}): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
   const wire = await H2Wire.open(target.ports.tls!);
   if (readAfter) wire.socket.pause();
   const started = Date.now();
@@ -51,7 +52,7 @@ test('HEADERS + RST_STREAM in a loop: GOAWAY ENHANCE_YOUR_CALM after the burst, 
 // Streams the listener answers itself, before the core (here 417 for an unknown expectation), are
 // counted as well: they are dispatched all the same.
 test('the same with requests the listener refuses at once (Expect: 417)', async () => {
-  const { wire, closedMs } = await rapidReset(['expect', 'nonsense']);
+  const { wire, closedMs } = await rapidReset({ extra: ['expect', 'nonsense'] });
   assert.ok(closedMs >= 0, 'the server closed the connection');
   assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
   assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
@@ -61,7 +62,7 @@ test('the same with requests the listener refuses at once (Expect: 417)', async 
 // a TCP reset, which can discard the GOAWAY before the client reads it. The session lingers instead
 // (src/h2/session-tracker.ts), so even a client that reads only after its whole flood learns why.
 test('a client that reads only after writing its whole flood still gets GOAWAY ENHANCE_YOUR_CALM', async () => {
-  const { wire, sent, closedMs } = await rapidReset(undefined, true);
+  const { wire, sent, closedMs } = await rapidReset({ readAfter: true });
   assert.equal(sent, PAIRS, 'the server kept reading while the GOAWAY waited to be read');
   assert.ok(closedMs >= 0, 'the server closed the connection');
   assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
