@@ -60,6 +60,7 @@ describe('rolling update: SIGTERM under traffic on h1, h2 and h3', () => {
         assert.ok(p.at >= s.drainAt - 50, `refused at +${p.at - s.sigAt} ms, before the drain began (+${s.drainAt - s.sigAt} ms)`);
       }
     }
+    assert.ok(s.drainAt - s.sigAt >= delayMs - 50, `the drain began ${s.drainAt - s.sigAt} ms after SIGTERM, before the ${delayMs} ms delay ended`);
     const refused = s.probes.filter((p) => p.error === 'ECONNREFUSED');
     assert.ok(refused.length > 0 && refused[0]!.at - s.drainAt < marginMs, 'new connections refused once the drain began');
     console.log(`# /readyz 503 after ${flipMs} ms; drain began ${s.drainAt - s.sigAt} ms after SIGTERM; first refusal ${refused[0]!.at - s.drainAt} ms after that`);
@@ -71,12 +72,14 @@ describe('rolling update: SIGTERM under traffic on h1, h2 and h3', () => {
       const mine = s.outcomes.filter((o) => o.proto === proto);
       const failed = mine.filter((o) => o.kind === 'failed');
       assert.deepEqual(failed, [], `${proto}: requests lost`);
-      // Inside the delay (with a little room before the drain began) nothing may be refused. Each h3
-      // request is a new curl process, timed from its spawn: its first packet leaves 20-100 ms later, up
-      // to a few hundred on a loaded machine (one spawned 63 ms before the drain began was not answered,
-      // its Initial arriving after the listener stopped accepting).
-      const room = proto === 'h3' ? 300 : 50;
-      const early = mine.filter((o) => o.kind === 'refused' && o.startAt < s.drainAt - room);
+      // Nothing is refused during the delay: a refusal only ever arrives once the drain began (the log
+      // line is written just after the listeners stopped accepting, hence the little room). Judged by
+      // when the refusal arrived, not when the client started the request: a request reaches the
+      // server only when both processes get to run, and on a loaded 2-core CI machine one started
+      // 50+ ms before the drain was read by the server after its first GOAWAY, so nghttp2 ignored it
+      // and the second GOAWAY refused it (RFC 9113 §6.8: never processed, safe to retry). The same
+      // holds for a curl spawned just before the drain whose Initial arrives after it.
+      const early = mine.filter((o) => o.kind === 'refused' && o.endAt < s.drainAt - 50);
       assert.deepEqual(early, [], `${proto}: refused during the shutdown delay`);
       assert.ok(mine.filter((o) => o.kind === 'ok' && o.startAt > s.sigAt && o.startAt < s.drainAt).length >= 5, `${proto}: requests served during the delay`);
       const seen = new Set(edge.origin.seen);
