@@ -73,8 +73,10 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   server.on('request', http1Handler(core, 'https', h1, gate));
   server.removeAllListeners('stream');
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+    const session = sessions.stateOf(stream.session as ServerHttp2Session);
+    if (session.calmed) return sessions.refuse(stream);
     if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return sessions.track(stream);
-    serveStream(core, stream, headers, sessions);
+    serveStream(core, stream, headers, sessions, session.remote);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';

@@ -27,6 +27,7 @@ export function serveStream(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
   sessions: SessionTracker,
+  remoteAddress: string,
 ): void {
   const method = headers[':method'];
   if (method === 'CONNECT') return respondEmpty(stream, 405, sessions);
@@ -39,7 +40,7 @@ export function serveStream(
   const startedAt = performance.now();
   const session = stream.session as ServerHttp2Session;
   sessions.streamStarted();
-  const req = new StreamRequest(stream, headers, sessions.remoteAddress(session));
+  const req = new StreamRequest(stream, headers, remoteAddress);
   // A stream the client resets while node still holds unread request data (a GET whose end nobody
   // reads, as after undici's abort) is destroyed by node only once the request is read to its end: an
   // endless proxied origin stream ran on (test/exhaustion/proxy-endless-stream.test.ts). node does

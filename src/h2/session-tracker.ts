@@ -21,13 +21,20 @@ const secondPhaseMaxMs = 1000;
 
 const ignore = (): void => {};
 
-interface SessionState {
+/** What a new stream needs to know of its session. */
+export interface SessionView {
   /** The client's address, read once: node's session socket is a Proxy, slow to read per stream. */
   readonly remote: string;
-  readonly resets: ResetBucket;
   /** Over the reset limit: GOAWAY sent, destroyed after the linger (overResetLimit). */
+  readonly calmed: boolean;
+}
+
+interface SessionState extends SessionView {
+  readonly resets: ResetBucket;
   calmed: boolean;
 }
+
+const unknownSession: SessionView = { remote: '', calmed: false };
 
 export class SessionTracker {
   /** Every open session, with its client's address and its reset bucket. */
@@ -50,8 +57,8 @@ export class SessionTracker {
     if (this.#deadline !== undefined) goawayTwoPhase(session, this.#deadline);
   }
 
-  remoteAddress(session: ServerHttp2Session): string {
-    return this.#sessions.get(session)?.remote ?? '';
+  stateOf(session: ServerHttp2Session): SessionView {
+    return this.#sessions.get(session) ?? unknownSession;
   }
 
   streamStarted(): void {
@@ -77,6 +84,17 @@ export class SessionTracker {
     stream.on('error', ignore);
     this.streamStarted();
     stream.on('close', () => this.streamEnded(session, stream.rstCode));
+  }
+
+  /**
+   * Refuses a stream of a session over its reset limit, unseen by the core. node reports a read's
+   * streams to JavaScript only after nghttp2 has taken the whole read, so when the limit fires the rest
+   * of that read still comes: ~150 more streams reached the core after a stalled server read a backlog
+   * (test/exhaustion/h2-rapid-reset). REFUSED_STREAM: not processed, may be retried (RFC 9113 §8.7).
+   */
+  refuse(stream: ServerHttp2Stream): void {
+    this.track(stream);
+    stream.close(constants.NGHTTP2_REFUSED_STREAM);
   }
 
   get inflight(): number {

@@ -7,8 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, constants } from 'node:http2';
-import { H2Code, H2Wire, request, rstStream } from '../support/h2-frames.js';
-import { repeat, startTarget, tick, underAttack, type Target } from './support.js';
+import { H2, H2Code, H2Wire, request, rstStream } from '../support/h2-frames.js';
+import { repeat, sleep, startTarget, tick, underAttack, type Target } from './support.js';
 
 const BURST = 200;
 const PAIRS = 5000;
@@ -19,11 +19,13 @@ before(async () => {
 after(() => target?.stop());
 
 /**
- * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection.
+ * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection and how
+ * many of its requests reached the core (http_requests_total, counted as each stream ends).
  * `extra`: one more request field. `readAfter`: reads nothing until it has written them all, as a flood
  * that never looks back does.
  */
-async function rapidReset({ extra, readAfter = false }: { extra?: [string, string]; readAfter?: boolean } = {}): Promise<{ wire: H2Wire; sent: number; closedMs: number }> {
+async function rapidReset({ extra, readAfter = false }: { extra?: [string, string]; readAfter?: boolean } = {}): Promise<Attack> {
+  const before = await dispatched();
   const wire = await H2Wire.open(target.ports.tls!);
   if (readAfter) wire.socket.pause();
   const started = Date.now();
@@ -36,37 +38,82 @@ async function rapidReset({ extra, readAfter = false }: { extra?: [string, strin
   }
   wire.socket.resume();
   const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
-  return { wire, sent, closedMs: closedAt < 0 ? -1 : closedAt - started };
+  return { wire, sent, closedMs: closedAt < 0 ? -1 : closedAt - started, dispatched: (await dispatched()) - before };
+}
+
+interface Attack {
+  wire: H2Wire;
+  sent: number;
+  closedMs: number;
+  dispatched: number;
+}
+
+const dispatched = (): Promise<number> => target.metric('http_requests_total', { protocol: 'h2' });
+
+/**
+ * The session was closed for its resets, each GOAWAY saying why: ENHANCE_YOUR_CALM from the listener's
+ * limit, or INTERNAL_ERROR from node's own guards when a backlog is read at once after a stall (node
+ * reports the streams of a read to JavaScript only after it, so it still holds ~100 streams nghttp2 has
+ * closed, refuses the next ones, and past maxSessionRejectedStreams ends the session: Node 24). How
+ * many requests the server took on is each test's other assertion.
+ */
+function assertCalmed(a: Attack): void {
+  assert.ok(a.closedMs >= 0, 'the server closed the connection');
+  assert.ok(a.wire.goaways.length > 0, 'a GOAWAY');
+  assert.ok(a.wire.goaways.every((g) => g.code === H2Code.ENHANCE_YOUR_CALM || g.code === H2Code.INTERNAL_ERROR), JSON.stringify(a.wire.goaways));
 }
 
 test('HEADERS + RST_STREAM in a loop: GOAWAY ENHANCE_YOUR_CALM after the burst, connection closed', async () => {
-  const { wire, sent, closedMs } = await rapidReset();
-  console.log(`rapid reset: ${sent} pairs written, GOAWAY ${JSON.stringify(wire.goaway)}, closed after ${closedMs} ms`);
-  assert.ok(closedMs >= 0, 'the server closed the connection');
-  assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
-  // Streams are odd ids: the last one processed says how many requests the server took on.
-  const processed = (wire.goaway!.lastStreamId + 1) / 2;
-  assert.ok(processed <= BURST + 50, `${processed} streams processed`);
+  const a = await rapidReset();
+  console.log(`rapid reset: ${a.sent} pairs written, ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(a.wire.goaways)}, closed after ${a.closedMs} ms`);
+  assertCalmed(a);
+  assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
 });
 
 // Streams the listener answers itself, before the core (here 417 for an unknown expectation), are
-// counted as well: they are dispatched all the same.
+// counted as well: they are dispatched all the same. None reaches the core, so the bound is read from
+// the wire: streams are odd ids, and the last one processed says how many the server took on.
 test('the same with requests the listener refuses at once (Expect: 417)', async () => {
-  const { wire, closedMs } = await rapidReset({ extra: ['expect', 'nonsense'] });
-  assert.ok(closedMs >= 0, 'the server closed the connection');
-  assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
-  assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
+  const a = await rapidReset({ extra: ['expect', 'nonsense'] });
+  assertCalmed(a);
+  const processed = (a.wire.goaways[0]!.lastStreamId + 1) / 2;
+  assert.ok(processed <= BURST + 50, `${processed} streams processed`);
+});
+
+// A server that stalls a moment (SIGSTOP here, a busy or descheduled process in life), then reads a
+// backlog of 1200 pairs. node reports streams to JavaScript only after each read, and the listener
+// counts resets as they are reported, so its limit fires with the rest of that read still to come: it
+// refuses those streams unseen by the core (src/h2/session-tracker.ts, refuse). Without that, ~350
+// requests reached the core here on Node 20; on Node 24 node's own guard ends such a session first
+// (assertCalmed).
+test('a flood read at once after a stall: the session is closed and only about the burst reaches the core', async () => {
+  const before = await dispatched();
+  const wire = await H2Wire.open(target.ports.tls!);
+  await wire.until(() => wire.count(H2.SETTINGS) > 0, 2000);
+  const frames: Buffer[] = [];
+  for (let i = 0, id = 1; i < 1200; i++, id += 2) frames.push(request(id, '/hello.txt'), rstStream(id, H2Code.CANCEL));
+  process.kill(target.pid, 'SIGSTOP');
+  try {
+    await wire.send(...frames);
+    await sleep(200);
+  } finally {
+    process.kill(target.pid, 'SIGCONT');
+  }
+  const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
+  const a = { wire, sent: 1200, closedMs: closedAt < 0 ? -1 : 0, dispatched: (await dispatched()) - before };
+  console.log(`rapid reset read at once: ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(wire.goaways)}`);
+  assertCalmed(a);
+  assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
 });
 
 // The server closes an attacker's connection with its frames unread: closed at once, the kernel sends
 // a TCP reset, which can discard the GOAWAY before the client reads it. The session lingers instead
 // (src/h2/session-tracker.ts), so even a client that reads only after its whole flood learns why.
 test('a client that reads only after writing its whole flood still gets GOAWAY ENHANCE_YOUR_CALM', async () => {
-  const { wire, sent, closedMs } = await rapidReset({ readAfter: true });
-  assert.equal(sent, PAIRS, 'the server kept reading while the GOAWAY waited to be read');
-  assert.ok(closedMs >= 0, 'the server closed the connection');
-  assert.equal(wire.goaway?.code, H2Code.ENHANCE_YOUR_CALM);
-  assert.ok((wire.goaway!.lastStreamId + 1) / 2 <= BURST + 50, `${(wire.goaway!.lastStreamId + 1) / 2} streams processed`);
+  const a = await rapidReset({ readAfter: true });
+  assert.equal(a.sent, PAIRS, 'the server kept reading while the GOAWAY waited to be read');
+  assertCalmed(a);
+  assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
 });
 
 test('attackers 5 at a time for 3 s (at most 100), while well-behaved clients are served', async () => {
@@ -77,7 +124,7 @@ test('attackers 5 at a time for 3 s (at most 100), while well-behaved clients ar
         assert.ok(r.closedMs >= 0, 'every attacker was disconnected');
         // An attacker still writing when the server closes gets a TCP reset, which can discard the
         // GOAWAY before it is read; when it was read, it says why.
-        if (r.wire.goaway !== null) assert.equal(r.wire.goaway.code, H2Code.ENHANCE_YOUR_CALM);
+        if (r.wire.goaway !== null) assertCalmed(r);
       }
     });
     console.log(`rapid reset: ${rounds * 5} attackers`);
