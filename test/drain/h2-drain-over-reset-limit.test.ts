@@ -13,17 +13,7 @@ describe('HTTP/2 drain while a session is over its reset limit', () => {
   it('the session keeps its one GOAWAY ENHANCE_YOUR_CALM, closes after the linger, and the server exits 0', async () => {
     const { server } = edge;
     const exit = exitOf(server);
-    const wire = await H2Wire.open(server.ports.tls!);
-    // HEADERS + RST_STREAM pairs until the server says ENHANCE_YOUR_CALM (the burst is 200 by default),
-    // paced so that the listener sees each stream end before nghttp2's own limit (1000 resets in a
-    // burst, INTERNAL_ERROR: Node 24) counts a backlog of unprocessed frames.
-    for (let id = 1; wire.goaways.length === 0 && id < 20_000 && !wire.socket.destroyed; ) {
-      const batch: Buffer[] = [];
-      for (let i = 0; i < 25; i++, id += 2) batch.push(request(id, '/fast/r'), rstStream(id, H2Code.CANCEL));
-      await wire.send(...batch);
-      await sleep(5);
-    }
-    assert.equal(wire.goaways[0]?.code, H2Code.ENHANCE_YOUR_CALM);
+    const wire = await calmedSession(server.ports.tls!);
     const calmedAt = Date.now();
     server.kill('SIGTERM');
     const closedAt = await wire.closed;
@@ -38,3 +28,28 @@ describe('HTTP/2 drain while a session is over its reset limit', () => {
     assert.equal(done.requests_cut, 0);
   });
 });
+
+/**
+ * A session over the listener's reset limit: HEADERS + RST_STREAM pairs until the server says
+ * ENHANCE_YOUR_CALM (the burst is 200 by default), paced so that the server reads them a few at a
+ * time. A server stalled long enough to read a backlog at once may end the session with node's own
+ * guard instead (INTERNAL_ERROR on Node 24, test/exhaustion/h2-rapid-reset, seen once in a full run):
+ * not the case under test, so it tries again.
+ */
+async function calmedSession(port: number): Promise<H2Wire> {
+  for (let attempt = 1; ; attempt++) {
+    const wire = await H2Wire.open(port);
+    for (let id = 1; wire.goaways.length === 0 && id < 20_000 && !wire.socket.destroyed; ) {
+      const batch: Buffer[] = [];
+      for (let i = 0; i < 25; i++, id += 2) batch.push(request(id, '/fast/r'), rstStream(id, H2Code.CANCEL));
+      await wire.send(...batch);
+      await sleep(5);
+    }
+    if (wire.goaways[0]?.code !== H2Code.INTERNAL_ERROR || attempt === 3) {
+      assert.equal(wire.goaways[0]?.code, H2Code.ENHANCE_YOUR_CALM, JSON.stringify(wire.goaways));
+      return wire;
+    }
+    console.log(`# attempt ${attempt}: node's own guard ended the session (${JSON.stringify(wire.goaways)}); again`);
+    wire.close();
+  }
+}
