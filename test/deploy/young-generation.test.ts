@@ -34,12 +34,14 @@ describe(`young generation under the Deployment's memory limit (${limit})`, () =
   const skip = typeof cgroup === 'string' ? cgroup : false;
   const nodeOptions = imageNodeOptions(final);
 
-  it("node with the image's options grows its new space to 32 MiB; plain node stays at 2 MiB", { skip }, () => {
+  it("node with the image's options grows its new space to 32 MiB; plain node stays at a few MiB", { skip }, () => {
     if (typeof cgroup === 'string') return;
     try {
       assert.equal(newSpaceBytes(cgroup, nodeOptions), 32 * 2 ** 20, `with ${nodeOptions.join(' ')}`);
-      // The reason for the option: without it the limit shrinks the new space.
-      assert.equal(newSpaceBytes(cgroup, []), 2 * 2 ** 20, 'without options');
+      // The reason for the option: without it the limit shrinks the new space. 2 MiB, but Node 24 sometimes
+      // reports 2.5 MiB (1 run in 6 of the same probe here), so the bound says what matters: a few MiB.
+      const plain = newSpaceBytes(cgroup, []);
+      assert.ok(plain <= 4 * 2 ** 20, `without options: ${plain} bytes`);
     } finally {
       cgroup.remove();
     }
