@@ -4,7 +4,7 @@
 // the drain's first one says 2^31-1), waits out the linger, and the process exits 0.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { H2Code, H2Wire, request, rstStream } from '../support/h2-frames.js';
+import { H2Code, H2Wire, resetPairs } from '../support/h2-frames.js';
 import { exitOf, sleep, useEdge } from './support.js';
 
 describe('HTTP/2 drain while a session is over its reset limit', () => {
@@ -39,10 +39,8 @@ describe('HTTP/2 drain while a session is over its reset limit', () => {
 async function calmedSession(port: number): Promise<H2Wire> {
   for (let attempt = 1; ; attempt++) {
     const wire = await H2Wire.open(port);
-    for (let id = 1; wire.goaways.length === 0 && id < 20_000 && !wire.socket.destroyed; ) {
-      const batch: Buffer[] = [];
-      for (let i = 0; i < 25; i++, id += 2) batch.push(request(id, '/fast/r'), rstStream(id, H2Code.CANCEL));
-      await wire.send(...batch);
+    for (let id = 1; wire.goaways.length === 0 && id < 20_000 && !wire.socket.destroyed; id += 50) {
+      await wire.send(...resetPairs(id, 25, '/fast/r'));
       await sleep(5);
     }
     if (wire.goaways[0]?.code !== H2Code.INTERNAL_ERROR || attempt === 3) {

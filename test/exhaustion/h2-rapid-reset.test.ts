@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, constants } from 'node:http2';
-import { H2, H2Code, H2Wire, request, rstStream } from '../support/h2-frames.js';
+import { H2, H2Code, H2Wire, resetPairs } from '../support/h2-frames.js';
 import { repeat, sleep, startTarget, tick, underAttack, type Target } from './support.js';
 
 const BURST = 200;
@@ -19,33 +19,40 @@ before(async () => {
 after(() => target?.stop());
 
 /**
- * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection and how
- * many of its requests reached the core (http_requests_total, counted as each stream ends).
+ * One attacker: up to PAIRS HEADERS+RST_STREAM pairs in batches of 250; returns its connection.
  * `extra`: one more request field. `readAfter`: reads nothing until it has written them all, as a flood
  * that never looks back does.
  */
 async function rapidReset({ extra, readAfter = false }: { extra?: [string, string]; readAfter?: boolean } = {}): Promise<Attack> {
-  const before = await dispatched();
   const wire = await H2Wire.open(target.ports.tls!);
   if (readAfter) wire.socket.pause();
   const started = Date.now();
   let sent = 0;
-  for (let id = 1; sent < PAIRS && !wire.socket.destroyed; ) {
-    const batch: Buffer[] = [];
-    for (let i = 0; i < 250; i++, id += 2, sent++) batch.push(request(id, '/hello.txt', { extra }), rstStream(id, H2Code.CANCEL));
-    await wire.send(...batch);
+  for (let id = 1; sent < PAIRS && !wire.socket.destroyed; id += 500, sent += 250) {
+    await wire.send(...resetPairs(id, 250, '/hello.txt', { extra }));
     await tick();
   }
   wire.socket.resume();
-  const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
-  return { wire, sent, closedMs: closedAt < 0 ? -1 : closedAt - started, dispatched: (await dispatched()) - before };
+  return { wire, sent, closedMs: await closedAfter(wire, started) };
 }
 
 interface Attack {
   wire: H2Wire;
   sent: number;
+  /** ms from `started` until the server closed the connection; -1 if it had not within 5 s. */
   closedMs: number;
-  dispatched: number;
+}
+
+async function closedAfter(wire: H2Wire, started: number): Promise<number> {
+  const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
+  return closedAt < 0 ? -1 : closedAt - started;
+}
+
+/** Runs `attack` alone and adds how many of its requests reached the core (http_requests_total). */
+async function counted(attack: () => Promise<Attack>): Promise<Attack & { dispatched: number }> {
+  const before = await dispatched();
+  const a = await attack();
+  return { ...a, dispatched: (await dispatched()) - before };
 }
 
 /**
@@ -78,7 +85,7 @@ function assertCalmed(a: Attack): void {
 }
 
 test('HEADERS + RST_STREAM in a loop: GOAWAY ENHANCE_YOUR_CALM after the burst, connection closed', async () => {
-  const a = await rapidReset();
+  const a = await counted(() => rapidReset());
   console.log(`rapid reset: ${a.sent} pairs written, ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(a.wire.goaways)}, closed after ${a.closedMs} ms`);
   assertCalmed(a);
   assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
@@ -101,21 +108,20 @@ test('the same with requests the listener refuses at once (Expect: 417)', async 
 // requests reached the core here on Node 20; on Node 24 node's own guard ends such a session first
 // (assertCalmed).
 test('a flood read at once after a stall: the session is closed and only about the burst reaches the core', async () => {
-  const before = await dispatched();
-  const wire = await H2Wire.open(target.ports.tls!);
-  await wire.until(() => wire.count(H2.SETTINGS) > 0, 2000);
-  const frames: Buffer[] = [];
-  for (let i = 0, id = 1; i < 1200; i++, id += 2) frames.push(request(id, '/hello.txt'), rstStream(id, H2Code.CANCEL));
-  process.kill(target.pid, 'SIGSTOP');
-  try {
-    await wire.send(...frames);
-    await sleep(200);
-  } finally {
-    process.kill(target.pid, 'SIGCONT');
-  }
-  const closedAt = await Promise.race([wire.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
-  const a = { wire, sent: 1200, closedMs: closedAt < 0 ? -1 : 0, dispatched: (await dispatched()) - before };
-  console.log(`rapid reset read at once: ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(wire.goaways)}`);
+  const a = await counted(async () => {
+    const wire = await H2Wire.open(target.ports.tls!);
+    await wire.until(() => wire.count(H2.SETTINGS) > 0, 2000);
+    process.kill(target.pid, 'SIGSTOP');
+    const stopped = Date.now();
+    try {
+      await wire.send(...resetPairs(1, 1200, '/hello.txt'));
+      await sleep(200);
+    } finally {
+      process.kill(target.pid, 'SIGCONT');
+    }
+    return { wire, sent: 1200, closedMs: await closedAfter(wire, stopped) };
+  });
+  console.log(`rapid reset read at once: ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(a.wire.goaways)}`);
   assertCalmed(a);
   assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
 });
@@ -124,7 +130,7 @@ test('a flood read at once after a stall: the session is closed and only about t
 // a TCP reset, which can discard the GOAWAY before the client reads it. The session lingers instead
 // (src/h2/session-tracker.ts), so even a client that reads only after its whole flood learns why.
 test('a client that reads only after writing its whole flood still gets GOAWAY ENHANCE_YOUR_CALM', async () => {
-  const a = await rapidReset({ readAfter: true });
+  const a = await counted(() => rapidReset({ readAfter: true }));
   assert.equal(a.sent, PAIRS, 'the server kept reading while the GOAWAY waited to be read');
   assertCalmed(a);
   assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);

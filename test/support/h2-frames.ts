@@ -71,6 +71,13 @@ export function rstStream(stream: number, code: number): Buffer {
   return frame(H2.RST_STREAM, 0, stream, b);
 }
 
+/** `count` HEADERS + RST_STREAM(CANCEL) pairs from stream `firstId` on: the rapid-reset pattern (CVE-2023-44487). */
+export function resetPairs(firstId: number, count: number, path: string, opts: Parameters<typeof request>[2] = {}): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let i = 0, id = firstId; i < count; i++, id += 2) frames.push(request(id, path, opts), rstStream(id, H2Code.CANCEL));
+  return frames;
+}
+
 export function ping(n: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeUInt32BE(n >>> 0, 4);
