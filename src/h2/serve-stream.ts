@@ -78,8 +78,10 @@ export function serveStream(
       if (stream.destroyed || stream.closed) return finish(res, true);
       writeBody(stream, res, method === 'HEAD', (n) => (sent += n));
     },
-    // handle() turns every error into a 500; reaching this means a bug in the core itself.
-    () => stream.destroy(),
+    // handle() turns every error into a 500; reaching this means a bug in the core itself, or node
+    // refused the core's answer (respond() throws on fields it will not encode). With the error the
+    // stream is reset with INTERNAL_ERROR; 'close' then ends the exchange.
+    (e) => stream.destroy(e instanceof Error ? e : new Error(String(e))),
   );
 }
 

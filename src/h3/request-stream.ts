@@ -120,7 +120,17 @@ export class RequestStream {
     // reader's loop, and a response written (and possibly completed, ending the stream) from here
     // would race the rest of the packet's frames, such as the request body and its end.
     Promise.resolve(this.#ctx.core.handle(this.#request)).then(
-      (res) => this.#respond(res),
+      (res) => {
+        // A response that cannot be written (a bug in a writer) resets this stream only: a throw from
+        // here would be an unhandled rejection, which ends the process.
+        try {
+          this.#respond(res);
+        } catch {
+          this.#ctx.conn.streamShutdown(this.#id, 'write', H3Code.H3_INTERNAL_ERROR);
+          if (this.#writer !== null) this.#writer.abort();
+          else this.#finishExchange(res, { bytesSent: 0, complete: false });
+        }
+      },
       // The core answers its own failures with 500s; should it ever reject, the stream is reset and
       // forgotten rather than left open (it would hold a drain until the deadline).
       () => {

@@ -47,11 +47,15 @@ export function serveExchange(
       if (req.aborted || res.destroyed || res.headersSent) return end(true);
       writeResponse(res, r, (n) => (sent += n));
     },
-    // handle() turns every error into a 500; reaching this means a bug in the core itself.
+    // handle() turns every error into a 500; reaching this means a bug in the core itself, or node
+    // refused to write the core's answer (whenSettled). The exchange still ends once.
     () => {
-      over = true;
+      if (out !== undefined) end(true);
+      else {
+        over = true;
+        tracker.requestEnded(socket, res);
+      }
       res.destroy();
-      tracker.requestEnded(socket, res);
     },
   );
 }

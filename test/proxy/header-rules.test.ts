@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreRequest } from '../../src/core/contract.js';
 import { upstreamRequestHeaders } from '../../src/core/proxy/request-headers.js';
-import { clientResponseHeaders } from '../../src/core/proxy/response-headers.js';
+import { clientResponseHeaders, validFinalStatus } from '../../src/core/proxy/response-headers.js';
 
 function h3Request(headers: CoreRequest['headers'], extra: Partial<CoreRequest> = {}): CoreRequest {
   return {
@@ -68,6 +68,23 @@ it('response: hop-by-hop and Connection-named fields dropped, repeated fields ke
     'set-cookie': ['a=1', 'b=2'],
     via: ['1.0 a', '1.1 b'],
     'content-length': '3',
-  });
+  }, 200);
   assert.deepEqual(h, { 'set-cookie': ['a=1', 'b=2'], 'content-length': '3', via: '1.0 a, 1.1 b, 1.1 rws-edge' });
+});
+
+it('response: a repeated singleton field keeps its first line, a repeated Content-Encoding is one list', () => {
+  const h = clientResponseHeaders({ 'content-type': ['text/plain', 'text/html'], etag: ['"a"', '"b"'], 'content-encoding': ['gzip', 'br'] }, 200);
+  assert.equal(h['content-type'], 'text/plain');
+  assert.equal(h.etag, '"a"');
+  assert.equal(h['content-encoding'], 'gzip, br');
+});
+
+it('response: a 204 loses its Content-Length (RFC 9110 §8.6); other statuses keep theirs', () => {
+  assert.equal(clientResponseHeaders({ 'content-length': '5' }, 204)['content-length'], undefined);
+  assert.equal(clientResponseHeaders({ 'content-length': '5' }, 200)['content-length'], '5');
+});
+
+it('a final status is 200 to 599', () => {
+  for (const s of [200, 204, 302, 404, 599]) assert.equal(validFinalStatus(s), true, String(s));
+  for (const s of [100, 199, 600, 999, 0]) assert.equal(validFinalStatus(s), false, String(s));
 });

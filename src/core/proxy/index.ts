@@ -10,7 +10,7 @@ import { textResponse } from '../responses.js';
 import { limitBody } from './body-limit.js';
 import { classify, failureResponse, type UpstreamOutcome } from './failure.js';
 import { upstreamRequestHeaders } from './request-headers.js';
-import { clientResponseHeaders } from './response-headers.js';
+import { clientResponseHeaders, validFinalStatus } from './response-headers.js';
 import { basePath, targetPath } from './target-path.js';
 
 export type { UpstreamOutcome } from './failure.js';
@@ -65,12 +65,19 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
       return failureResponse(failure, unread);
     }
     const ms = performance.now() - started;
+    if (!validFinalStatus(answer.statusCode)) {
+      // node:http2 throws on such a status and HTTP/3 clients reject it: the origin is broken (502).
+      answer.body.dump().catch(() => {});
+      report('error', ms);
+      observer.event('warn', 'upstream request failed', { cause: 'invalid_status', status: answer.statusCode, method: req.method, upstream: upstream!.origin });
+      return failureResponse({ outcome: 'error', status: 502, cause: 'invalid_status' }, false);
+    }
     report('ok', ms);
     return toCoreResponse(req, answer, ms);
   }
 
   function toCoreResponse(req: CoreRequest, answer: Dispatcher.ResponseData, ms: number): CoreResponse {
-    const headers = clientResponseHeaders(answer.headers);
+    const headers = clientResponseHeaders(answer.headers, answer.statusCode);
     const res: CoreResponse = { status: answer.statusCode, headers, body: { kind: 'empty' }, route: 'proxy', upstreamMs: ms };
     // RFC 9110 §6.4.1: no content after HEAD, 204 and 304, whatever the framing fields say.
     if (req.method === 'HEAD' || answer.statusCode === 204 || answer.statusCode === 304) {
