@@ -41,6 +41,26 @@ export const rangeCases: Case[] = [
     },
   },
   {
+    name: 'a suffix longer than the file selects all of it: 206, not 416 (RFC 9110 §14.1.2)',
+    async run(d) {
+      const res = await get(d, '/digits.txt', { range: 'bytes=-500' });
+      expectStatus(res, 206);
+      assert.equal(res.headers['content-range'], 'bytes 0-99/100');
+      assert.equal(res.body.toString(), digits);
+    },
+  },
+  {
+    name: 'the range unit is case-insensitive and empty list elements are ignored (RFC 9110 §14.1, §5.6.1)',
+    async run(d) {
+      for (const range of ['BYTES=10-19', 'Bytes=10-19', 'bytes=10-19,', 'bytes=, 10-19']) {
+        const res = await get(d, '/digits.txt', { range });
+        expectStatus(res, 206);
+        assert.equal(res.headers['content-range'], 'bytes 10-19/100', range);
+        assert.equal(res.body.toString(), digits.slice(10, 20), range);
+      }
+    },
+  },
+  {
     name: 'several ranges: 206 multipart/byteranges with an exact Content-Length',
     async run(d) {
       const res = await get(d, '/digits.txt', { range: 'bytes=0-1, 50-52, 97-' });
