@@ -2,6 +2,7 @@
 // representation. Hand-written rather than `fresh`: fresh covers only the 304 half, and it treats a
 // request's Cache-Control: no-cache as "never 304", which RFC 9110 does not ask of an origin.
 import type { RequestHeaders } from '../contract.js';
+import { parseHttpDate } from './http-date.js';
 
 export type Precondition = 'proceed' | 'not-modified' | 'failed';
 
@@ -58,10 +59,9 @@ function matches(list: string, etag: string, strong: boolean): boolean {
   return false;
 }
 
+// §13.1.3, §13.1.4: a value that is not an HTTP-date is ignored.
 function httpDate(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : t;
+  return value === undefined ? undefined : parseHttpDate(value);
 }
 
 /** A header as one string; repeated fields are a comma-separated list (RFC 9110 §5.3). */

@@ -65,6 +65,21 @@ export const conditionalCases: Case[] = [
     },
   },
   {
+    name: 'a date that is not an HTTP-date is ignored (RFC 9110 §13.1.3, §13.1.4), not read loosely',
+    async run(d) {
+      // Date.parse reads "1" as 2001 and "2099" as that year: acting on them would give 412 and 304.
+      for (const loose of ['1', '2000', '2099-01-01T00:00:00Z', 'Jan 1 2000']) {
+        expectStatus(await get(d, '/hello.txt', { 'if-unmodified-since': loose }), 200);
+      }
+      for (const loose of ['2099', '2099-01-01', 'Fri, 01 Jan 2100 00:00:00 +0000']) {
+        expectStatus(await get(d, '/hello.txt', { 'if-modified-since': loose }), 200);
+      }
+      // The obsolete forms a recipient must still accept (§5.6.7).
+      expectStatus(await get(d, '/hello.txt', { 'if-modified-since': 'Friday, 01-Jan-99 00:00:00 GMT' }), 200);
+      expectStatus(await get(d, '/hello.txt', { 'if-modified-since': 'Fri Jan  1 00:00:00 2100' }), 304);
+    },
+  },
+  {
     name: 'preconditions come before Range: a matching If-None-Match gives 304, not 206',
     async run(d) {
       const { etag } = await validators(d, '/digits.txt');
