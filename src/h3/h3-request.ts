@@ -47,9 +47,15 @@ export class RequestBody extends Readable {
   constructor(resume: () => void) {
     super({ highWaterMark: 256 * 1024 });
     this.#resume = resume;
+    // A cancelled or malformed request fails its body (markAborted), and most handlers (static files,
+    // /healthz) never read a body: without a listener that 'error' would be uncaught and end the
+    // process. Consumers that do read it (the proxy's upload) still get the error through their own.
+    this.on('error', ignore);
   }
 
   override _read(): void {
     this.#resume();
   }
 }
+
+function ignore(): void {}
