@@ -41,6 +41,10 @@ const cases: [string, Record<string, string>, string[], string][] = [
   ['bad on/off', { RWS_CONFIG_TLS: 'maybe' }, [], 'RWS_CONFIG_TLS="maybe"'],
   ['bad log format', { RWS_CONFIG_LOG_FORMAT: 'xml' }, [], 'RWS_CONFIG_LOG_FORMAT="xml"'],
   ['bad CORS origin', { RWS_CONFIG_CORS_ALLOW_ORIGINS: 'example.com' }, [], 'RWS_CONFIG_CORS_ALLOW_ORIGINS'],
+  // Each would be accepted and then end the process at the first response (node:http, QPACK).
+  ['header value beyond Latin-1', { RWS_CONFIG_REFERRER_POLICY: 'no-referrer\u2028' }, [], 'RWS_CONFIG_REFERRER_POLICY'],
+  ['header value with a non-ASCII letter', { RWS_CONFIG_CACHE_CONTROL: 'max-age=60, é' }, [], 'U+00E9 is not allowed'],
+  ['header value with a control character', { RWS_CONFIG_HSTS: 'max-age=1\u0001' }, [], 'RWS_CONFIG_HSTS'],
   ['bad flag value', {}, ['--port', 'abc'], 'RWS_CONFIG_PORT="abc"'],
   ['unknown flag', {}, ['--prot', '80'], 'unknown flag (did you mean --port?)'],
   ['same port twice', { RWS_CONFIG_PORT: '8000', RWS_CONFIG_TLS_PORT: '8000' }, [], 'RWS_CONFIG_TLS_PORT="8000"'],

@@ -89,9 +89,14 @@ export function originList(value: string): string[] | '*' {
   return list;
 }
 
-// Header values go on the wire as-is: refuse control characters rather than emit a broken header.
+// Header values go on the wire as-is, on every protocol: a field value is visible ASCII, spaces and
+// tabs (RFC 9110 §5.5; obs-text is obsolete and node:http refuses anything above U+00FF at the first
+// response). Refused here, where the variable can be named, rather than on a request.
 export function headerValue(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new Error('control characters are not allowed');
+  const bad = /[^\t\x20-\x7e]/.exec(value);
+  if (bad !== null) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    throw new Error(`U+${code} is not allowed in a header value (visible ASCII, spaces and tabs only)`);
+  }
   return value.trim();
 }
