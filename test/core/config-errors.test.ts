@@ -3,10 +3,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devCertFile } from '../../src/core/config/options.js';
+import { devCertFile, devKeyFile } from '../../src/core/config/options.js';
 import { mainJs } from '../support/spawn-server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rws-config-'));
@@ -14,6 +15,17 @@ const notPem = join(tmp, 'not.pem');
 writeFileSync(notPem, 'hello');
 const aFile = join(tmp, 'file.txt');
 writeFileSync(aFile, 'x');
+// A key that is not the development certificate's, and one that is encrypted.
+const otherKey = join(tmp, 'other-key.pem');
+const encryptedKey = join(tmp, 'encrypted-key.pem');
+const pair = (cipher?: string) =>
+  generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: cipher ? { type: 'pkcs8', format: 'pem', cipher, passphrase: 'secret' } : { type: 'pkcs8', format: 'pem' },
+  }).privateKey;
+writeFileSync(otherKey, pair());
+writeFileSync(encryptedKey, pair('aes-256-cbc'));
 
 function run(env: Record<string, string>, args: string[] = []) {
   const r = spawnSync(process.execPath, [mainJs, ...args], {
@@ -31,6 +43,9 @@ const cases: [string, Record<string, string>, string[], string][] = [
   ['bad ip', { RWS_CONFIG_IP: 'localhost' }, [], 'RWS_CONFIG_IP="localhost"'],
   ['unreadable certificate', { RWS_CONFIG_TLS_CERT_FILE: '/nonexistent/cert.pem', RWS_CONFIG_TLS_KEY_FILE: notPem }, [], 'RWS_CONFIG_TLS_CERT_FILE="/nonexistent/cert.pem"'],
   ['key that is not PEM', { RWS_CONFIG_TLS_CERT_FILE: notPem, RWS_CONFIG_TLS_KEY_FILE: notPem }, [], 'not a PEM file'],
+  ['key of another certificate', { RWS_CONFIG_TLS_CERT_FILE: devCertFile, RWS_CONFIG_TLS_KEY_FILE: otherKey }, [], 'not the private key of the certificate in RWS_CONFIG_TLS_CERT_FILE'],
+  ['encrypted key', { RWS_CONFIG_TLS_CERT_FILE: devCertFile, RWS_CONFIG_TLS_KEY_FILE: encryptedKey }, [], 'RWS_CONFIG_TLS_KEY_FILE'],
+  ['certificate file holding a key', { RWS_CONFIG_TLS_CERT_FILE: devKeyFile, RWS_CONFIG_TLS_KEY_FILE: devKeyFile }, [], 'RWS_CONFIG_TLS_CERT_FILE'],
   ['certificate without key', { RWS_CONFIG_TLS_CERT_FILE: devCertFile }, [], 'RWS_CONFIG_TLS_KEY_FILE'],
   ['root that does not exist', { RWS_CONFIG_ROOT: '/nonexistent/dir' }, [], 'RWS_CONFIG_ROOT="/nonexistent/dir"'],
   ['root that is a file', { RWS_CONFIG_ROOT: aFile }, [], 'not a directory'],

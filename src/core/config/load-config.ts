@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { closest } from './closest.js';
+import { checkTlsPair } from './tls-pair.js';
 import { type Config, devCertFile, devKeyFile, flagFor, options } from './options.js';
 
 export interface LoadedConfig {
@@ -66,6 +67,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Loa
     c.tlsKeyFile ??= devKeyFile;
     c.tlsCert = readFileSync(c.tlsCertFile);
     c.tlsKey = readFileSync(c.tlsKeyFile);
+    checkTlsPair(c.tlsCert, c.tlsKey, {
+      certFile: c.tlsCertFile,
+      certEnv: options.tlsCertFile.env,
+      keyFile: c.tlsKeyFile,
+      keyEnv: options.tlsKeyFile.env,
+    });
   }
   return { config: c, warnings };
 }
