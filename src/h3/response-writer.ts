@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CoreResponse } from '../core/contract.js';
 import type { QuicConnection } from './quic/engine.js';
+import { dateFieldLine } from './date-field.js';
 import { encodeResponseHead } from './qpack/encoder.js';
 import { H3Code } from './wire/error-codes.js';
 import { FrameType } from './wire/frame-types.js';
@@ -41,7 +42,8 @@ export class ResponseWriter {
   }
 
   write(res: CoreResponse, headOnly: boolean): void {
-    const head = encodeResponseHead(res.status, res.headers);
+    // A Date the core set (a proxied origin's) is kept, as node:http and node:http2 keep it.
+    const head = encodeResponseHead(res.status, res.headers, res.headers['date'] === undefined ? dateFieldLine() : undefined);
     const body = headOnly ? { kind: 'empty' as const } : res.body;
     // A stream that will not be sent (HEAD) must still be released, or its producer waits for ever.
     if (headOnly && res.body.kind === 'stream') res.body.stream.destroy();

@@ -38,13 +38,15 @@ export function encodeFieldSection(fields: readonly string[]): Uint8Array {
 }
 
 /**
- * Encodes a response head: `:status` first, then every header (arrays as repeated fields, numbers
- * in decimal), minus connection-specific fields. Pseudo-header keys in `headers` are refused.
+ * Encodes a response head: `:status` first, then `lines` (field lines already encoded, such as the
+ * listener's Date), then every header (arrays as repeated fields, numbers in decimal), minus
+ * connection-specific fields. Pseudo-header keys in `headers` are refused.
  */
-export function encodeResponseHead(status: number, headers: ResponseHeaderMap): Uint8Array {
+export function encodeResponseHead(status: number, headers: ResponseHeaderMap, lines?: Uint8Array): Uint8Array {
   if (!Number.isInteger(status) || status < 100 || status > 999) throw new TypeError(`invalid status ${status}`);
   begin();
   writeField(':status', String(status));
+  if (lines !== undefined) copy(lines);
   for (const key in headers) {
     const value = headers[key];
     if (value === undefined) continue;

@@ -16,6 +16,17 @@ export const headerCases: Case[] = [
     },
   },
   {
+    name: 'Date on every response, an IMF-fixdate of now (RFC 9110 §6.6.1)',
+    async run(d) {
+      for (const path of ['/hello.txt', '/no-such-file', '/healthz']) {
+        const res = await get(d, path);
+        const date = res.headers.date;
+        assert.match(date ?? '', /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/, `${path}: ${date}`);
+        assert.ok(Math.abs(Date.parse(date!) - Date.now()) < 5000, `${path}: ${date} is not now`);
+      }
+    },
+  },
+  {
     name: 'HSTS on TLS only',
     async run(d) {
       const hsts = (await get(d, '/hello.txt')).headers['strict-transport-security'];
