@@ -11,6 +11,7 @@ import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
+import { joinRepeatedFields } from './repeated-fields.js';
 import type { ResetLimit } from './reset-limit.js';
 import { serveStream } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
@@ -76,6 +77,7 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     const session = sessions.stateOf(stream.session as ServerHttp2Session);
     if (session.calmed) return sessions.refuse(stream);
     if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return sessions.track(stream);
+    joinRepeatedFields(headers, rawHeaders);
     serveStream(core, stream, headers, sessions, session.remote);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
