@@ -6,15 +6,9 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { TestServer } from '../support/start-server.js';
-import { clients, startEdge, startOrigin, stopAll, waitFor, type Origin } from './support.js';
+import { clients, recordUploads, startEdge, startOrigin, stopAll, waitFor, type Origin, type Upload } from './support.js';
 
 const limit = 1024 * 1024;
-
-interface Upload {
-  bytes: number;
-  ended: boolean;
-  closed: boolean;
-}
 
 describe('max body size on streamed uploads', () => {
   let origin: Origin;
@@ -23,16 +17,8 @@ describe('max body size on streamed uploads', () => {
   const list = clients();
 
   before(async () => {
-    origin = await startOrigin((req, res) => {
-      const u: Upload = { bytes: 0, ended: false, closed: false };
-      uploads.push(u);
-      req.on('data', (c: Buffer) => (u.bytes += c.length));
-      req.on('end', () => {
-        u.ended = true;
-        res.end(String(u.bytes));
-      });
-      req.on('close', () => (u.closed = true));
-    });
+    // uploads is reassigned per test: the recorder pushes to whichever list is current.
+    origin = await startOrigin(recordUploads({ push: (u) => uploads.push(u) }));
     edge = await startEdge(origin.url, { RWS_CONFIG_MAX_BODY_SIZE: String(limit) });
   });
   after(() => stopAll(list, [edge], origin));

@@ -7,31 +7,15 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { H2, H2Code, H2Wire, frame, request, rstStream } from '../support/h2-frames.js';
 import type { TestServer } from '../support/start-server.js';
-import { startEdge, startOrigin, waitFor, type Origin } from './support.js';
-
-interface Seen {
-  bytes: number;
-  ended: boolean;
-  closed: boolean;
-}
+import { recordUploads, startEdge, startOrigin, waitFor, type Origin, type Upload } from './support.js';
 
 describe('client cuts its upload', () => {
   let origin: Origin;
   let edge: TestServer;
-  const seen: Seen[] = [];
+  const seen: Upload[] = [];
 
   before(async () => {
-    origin = await startOrigin((req, res) => {
-      const s: Seen = { bytes: 0, ended: false, closed: false };
-      seen.push(s);
-      req.on('data', (d: Buffer) => (s.bytes += d.length));
-      req.on('end', () => {
-        s.ended = true;
-        res.end('got it\n');
-      });
-      req.on('close', () => (s.closed = true));
-      req.on('error', () => {});
-    });
+    origin = await startOrigin(recordUploads(seen));
     edge = await startEdge(origin.url);
   });
   after(async () => {

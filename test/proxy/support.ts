@@ -38,6 +38,29 @@ export async function startOrigin(handler: (req: IncomingMessage, res: ServerRes
   };
 }
 
+/** What the origin saw of one request body. */
+export interface Upload {
+  bytes: number;
+  /** The body ended cleanly: the origin read it as complete. */
+  ended: boolean;
+  closed: boolean;
+}
+
+/** An origin handler that records each request body in `uploads` and answers with its length once it ends. */
+export function recordUploads(uploads: { push(u: Upload): unknown }): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const u: Upload = { bytes: 0, ended: false, closed: false };
+    uploads.push(u);
+    req.on('data', (c: Buffer) => (u.bytes += c.length));
+    req.on('end', () => {
+      u.ended = true;
+      res.end(String(u.bytes));
+    });
+    req.on('close', () => (u.closed = true));
+    req.on('error', () => {});
+  };
+}
+
 /** rws-edge proxying to `upstream`, with an empty static root. */
 export function startEdge(upstream: string, env: Record<string, string> = {}): Promise<TestServer> {
   const root = mkdtempSync(join(tmpdir(), 'rws-proxy-'));
