@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<void> {
 
 function installSignals(server: Server): void {
   let crashed = false;
-  const exit = (code: number): never => process.exit(crashed ? ExitCode.failure : code);
+  const exit = (code: number): never => process.exit(code);
   const onSignal = (signal: NodeJS.Signals): void => {
     if (server.shutdown.inProgress) {
       server.observer.event('warn', 'second signal: exiting now', { signal, exit_code: ExitCode.forced });
@@ -60,6 +60,8 @@ function installSignals(server: Server): void {
     server.observer.event('fatal', 'uncaught exception', { err: err.stack ?? String(err), exit_code: ExitCode.failure });
     if (crashed) return;
     crashed = true;
+    // The drain's result and its 'drain finished' line then say exit 1, the code the process exits with.
+    server.shutdown.markFailed();
     // A drain already running (SIGTERM) skips the rest of its delay and gets the crash deadline; it
     // then ends with exit(failure), like a drain started here.
     if (server.shutdown.inProgress) server.shutdown.hurry(crashDrainMs);

@@ -27,6 +27,8 @@ export class ShutdownCoordinator {
   readonly #listeners: Listener[];
   readonly #config: Pick<Config, 'shutdownDelayMs' | 'drainTimeoutMs'>;
   #running: Promise<number> | undefined;
+  /** The process failed (an uncaught exception): the drain ends with ExitCode.failure, and says so. */
+  #failed = false;
   readonly #onStopped: (() => Promise<void>)[] = [];
   /** End of the shutdown delay, and the drain deadline; hurry() moves both earlier. */
   readonly #delayEnd = new Alarm();
@@ -63,6 +65,11 @@ export class ShutdownCoordinator {
     this.#deadline.moveTo(Date.now() + drainTimeoutMs);
   }
 
+  /** The drain, running or to come, ends the process as failed (ExitCode.failure), whatever it cuts. */
+  markFailed(): void {
+    this.#failed = true;
+  }
+
   async #run(reason: string, delayMs: number, drainTimeoutMs: number): Promise<number> {
     this.#lifecycle.advance('draining');
     this.#observer.event('info', 'drain started', { reason, delay_ms: delayMs, drain_timeout_ms: drainTimeoutMs });
@@ -86,7 +93,8 @@ export class ShutdownCoordinator {
     for (const hook of this.#onStopped) await this.#step('stop hook', hook);
     this.#lifecycle.advance('stopped');
     const total = Object.values(cut).reduce((a, b) => a + b, 0);
-    const code = total > 0 ? ExitCode.drainTimeout : ExitCode.ok;
+    // Read at the end: an exception during the drain fails the process too.
+    const code = this.#failed ? ExitCode.failure : total > 0 ? ExitCode.drainTimeout : ExitCode.ok;
     this.#observer.event(total > 0 ? 'error' : 'info', 'drain finished', {
       reason,
       drained_ms: Date.now() - started,

@@ -45,6 +45,7 @@ describe('uncaught exception', () => {
     assert.ok(at - thrownAt >= crashDrainMs - 100 && at - thrownAt < crashDrainMs + marginMs, `exited ${at - thrownAt} ms after the exception`);
     const done = await server.waitForLog((e) => e.msg === 'drain finished');
     assert.equal(done.requests_cut, 1);
+    assert.equal(done.exit_code, ExitCode.failure, 'the log says the exit code the process exits with');
     console.log(`# ${name}: exited ${at - thrownAt} ms after the exception (crash deadline ${crashDrainMs} ms)`);
   }
 
