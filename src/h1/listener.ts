@@ -6,7 +6,7 @@ import type { Core, Listener } from '../core/contract.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
-import { clientError } from '../node-http/client-error.js';
+import { clientError, refuseConnect } from '../node-http/client-error.js';
 import { listenOn } from '../node-http/listen-on.js';
 
 export interface H1Options {
@@ -45,6 +45,7 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
   });
   // Malformed requests get node's 400/431 and the socket is closed; never an uncaught error.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  server.on('connect', refuseConnect);
 
   return {
     name: o.name,

@@ -5,7 +5,7 @@ import { constants, createSecureServer, type Http2SecureServer, type IncomingHtt
 import type { Socket } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Core, Listener } from '../core/contract.js';
-import { clientError } from '../node-http/client-error.js';
+import { clientError, refuseConnect } from '../node-http/client-error.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
@@ -91,6 +91,8 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   });
   server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  // HTTP/1.1 over TLS; an HTTP/2 CONNECT is answered in ./serve-stream.ts.
+  server.on('connect', refuseConnect);
   server.on('tlsClientError', () => {}); // failed handshakes (scanners, wrong SNI) are routine on an edge
 
   return {

@@ -2,7 +2,7 @@
 // the compat request and response objects nearly halve node's HTTP/2 throughput (bare hello servers,
 // h2load -c50 -m10: ~8-10k req/s compat against ~13k stream API, measured here), and they stand
 // between the core and the stream this listener already manages (resets, flow control, GOAWAY).
-// What compat did that still matters is done here: CONNECT refused, Expect answered (RFC 9110 §10.1.1),
+// What compat did that still matters is done here: CONNECT refused (501), Expect answered (RFC 9110 §10.1.1),
 // stream errors swallowed (a client's RST_STREAM is routine, not a crash), 'aborted' ends the response.
 import { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Core, CoreResponse } from '../core/contract.js';
@@ -30,7 +30,8 @@ export function serveStream(
   remoteAddress: string,
 ): void {
   const method = headers[':method'];
-  if (method === 'CONNECT') return respondEmpty(stream, 405, sessions);
+  // No tunnels (RFC 9113 §8.5): 501, as on HTTP/1.1 (src/node-http/client-error.ts refuseConnect).
+  if (method === 'CONNECT') return respondEmpty(stream, 501, sessions);
   const expect = headers.expect;
   if (expect !== undefined) {
     if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions);

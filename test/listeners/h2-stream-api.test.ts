@@ -41,9 +41,9 @@ describe('HTTP/2 listener on the stream API', () => {
     await s.close();
   });
 
-  it('answers CONNECT with its own empty 405: no tunnel, and nothing reaches the core (RFC 9113 §8.5)', async () => {
+  it('answers CONNECT with its own empty 501: no tunnel, and nothing reaches the core (RFC 9113 §8.5)', async () => {
     const r = await ask(session, { ':method': 'CONNECT', ':authority': 'example.com:443' });
-    assert.equal(r.headers[':status'], 405);
+    assert.equal(r.headers[':status'], 501);
     assert.equal(r.headers['content-length'], '0');
     assert.equal(r.body, '');
     assert.equal(r.headers['x-request-id'], undefined, 'the core answers every request it handles with an id');
