@@ -39,6 +39,8 @@ function run(env: Record<string, string>, args: string[] = []) {
 const cases: [string, Record<string, string>, string[], string][] = [
   ['non-numeric port', { RWS_CONFIG_PORT: 'http' }, [], 'RWS_CONFIG_PORT="http"'],
   ['port out of range', { RWS_CONFIG_TLS_PORT: '70000' }, [], 'RWS_CONFIG_TLS_PORT="70000"'],
+  // 0 binds any free port, but cannot be advertised.
+  ['advertised port 0', { RWS_CONFIG_ALT_SVC_PORT: '0' }, [], 'RWS_CONFIG_ALT_SVC_PORT="0": port out of range (1-65535)'],
   ['negative port', { RWS_CONFIG_PORT: '-1' }, [], 'RWS_CONFIG_PORT="-1"'],
   ['bad ip', { RWS_CONFIG_IP: 'localhost' }, [], 'RWS_CONFIG_IP="localhost"'],
   ['unreadable certificate', { RWS_CONFIG_TLS_CERT_FILE: '/nonexistent/cert.pem', RWS_CONFIG_TLS_KEY_FILE: notPem }, [], 'RWS_CONFIG_TLS_CERT_FILE="/nonexistent/cert.pem"'],

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 export function port(value: string, allowZero = true): number {
   if (!/^\d{1,5}$/.test(value)) throw new Error('not a port number');
   const n = Number(value);
-  if (n > 65535 || (!allowZero && n === 0)) throw new Error('port out of range (0-65535)');
+  if (n > 65535 || (!allowZero && n === 0)) throw new Error(`port out of range (${allowZero ? 0 : 1}-65535)`);
   return n;
 }
 
