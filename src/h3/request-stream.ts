@@ -113,6 +113,8 @@ export class RequestStream {
     if (head.method === 'CONNECT') throw streamError(H3Code.H3_REQUEST_REJECTED, 'CONNECT is not supported');
     const cl = head.headers['content-length'];
     if (typeof cl === 'string') this.#expectedLength = Number(cl);
+    // §4.1.2: a request that ends with its HEADERS yet declares a body is malformed.
+    if (endOfStream && this.#expectedLength > 0) throw streamError(H3Code.H3_MESSAGE_ERROR, 'body shorter than content-length');
     if (!endOfStream) this.#body = new RequestBody(() => this.#resume());
     this.#request = new H3CoreRequest(head, this.#body, this.#ctx.conn.remoteAddress);
     this.#startedAt = performance.now();
