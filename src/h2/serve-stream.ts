@@ -5,6 +5,7 @@
 // What compat did that still matters is done here: CONNECT refused (501), Expect answered (RFC 9110 §10.1.1),
 // stream errors swallowed (a client's RST_STREAM is routine, not a crash), 'aborted' ends the response.
 import { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import { isAuthority } from '../core/authority.js';
 import type { Core, CoreResponse } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
 import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
@@ -32,6 +33,13 @@ export function serveStream(
   const method = headers[':method'];
   // No tunnels (RFC 9113 §8.5): 501, as on HTTP/1.1 (src/node-http/client-error.ts refuseConnect).
   if (method === 'CONNECT') return respondEmpty(stream, 501, sessions);
+  // RFC 9113 §8.3.1: no userinfo, and a Host that names another authority makes the request malformed;
+  // the authority goes on to the origin as Host (a 400 before the stream is reset is allowed, §8.1.1).
+  const authority = headers[':authority'];
+  const host = headers.host;
+  if ((authority !== undefined && !isAuthority(authority)) || (host !== undefined && (!isAuthority(host) || (authority !== undefined && host !== authority)))) {
+    return respondEmpty(stream, 400, sessions);
+  }
   const expect = headers.expect;
   if (expect !== undefined) {
     if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions);

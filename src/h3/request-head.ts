@@ -21,6 +21,7 @@
 // first value, and everything else is joined with ", ". The map has no prototype, so field names
 // such as "__proto__" or "constructor" are plain keys.
 import { isConnectionSpecific } from '../core/connection-specific.js';
+import { isAuthority } from '../core/authority.js';
 import { H3Code, H3Error, streamError } from './wire/error-codes.js';
 
 export interface RequestHead {
@@ -47,11 +48,9 @@ const FIRST_WINS = new Set([
 // it to a native scan, a third of the instructions of a table lookup per octet in a charCodeAt loop.
 const NAME_PATTERN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 
-// Octet classes for :method, :scheme and :authority.
+// Octet classes for :method and :scheme (:authority: src/core/authority.ts).
 const METHOD = charTable("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 const SCHEME = charTable('+-.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
-// RFC 3986 authority without userinfo: unreserved / pct-encoded / sub-delims / ":" / "[" / "]".
-const AUTHORITY = charTable("-._~%!$&'()*+,;=:[]0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
 function charTable(chars: string): Uint8Array {
   const table = new Uint8Array(256);
@@ -194,10 +193,7 @@ function checkToken(value: string, table: Uint8Array, what: string): void {
 
 // §4.3.1: no userinfo ("@" is not in the table), nothing outside RFC 3986 authority characters.
 function checkAuthority(authority: string): void {
-  for (let i = 0; i < authority.length; i++) {
-    const c = authority.charCodeAt(i);
-    if (c > 0xff || AUTHORITY[c] === 0) throw malformed(`invalid authority ${JSON.stringify(authority)}`);
-  }
+  if (!isAuthority(authority)) throw malformed(`invalid authority ${JSON.stringify(authority)}`);
 }
 
 // A request target never holds controls, spaces or DEL (RFC 9112 §3.2 / RFC 3986); anything else

@@ -30,11 +30,12 @@ export function frame(type: number, flags: number, stream: number, payload: Buff
 /**
  * HEADERS for `method path` on `stream`; END_STREAM unless `open` (a request body would follow). With
  * `extra`, one more field as a literal without indexing (RFC 7541 §6.2.2), split over CONTINUATION
- * frames when the block is larger than the default 16 KiB frame size.
+ * frames when the block is larger than the default 16 KiB frame size. `authority` replaces the
+ * :authority 127.0.0.1 (up to 126 octets).
  */
-export function request(stream: number, path: string, opts: { method?: 'GET' | 'POST'; open?: boolean; extra?: [string, string] } = {}): Buffer {
+export function request(stream: number, path: string, opts: { method?: 'GET' | 'POST'; open?: boolean; extra?: [string, string]; authority?: string } = {}): Buffer {
   const p = Buffer.from(path);
-  const authority = Buffer.from('127.0.0.1');
+  const authority = Buffer.from(opts.authority ?? '127.0.0.1', 'latin1');
   if (p.length > 126) throw new Error('path too long for a one-byte HPACK length');
   // :method GET (static 2) or POST (3), :scheme https (7), then :path (4) and :authority (1) as literals.
   const method = opts.method === 'POST' ? 0x83 : 0x82;
