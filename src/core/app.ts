@@ -38,6 +38,7 @@ export function createCore(parts: CoreParts): Core {
 
   // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
   function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
+    if (req.malformed !== undefined) return textResponse(400, `bad request: ${req.malformed}`, 'bad_request', { connection: 'close' });
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
     if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
     if (parts.adminOnly) return textResponse(404, 'not found', 'not_found');

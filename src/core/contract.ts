@@ -28,6 +28,12 @@ export interface CoreRequest {
   readonly signal: AbortSignal;
   /** Set by the core when it accepts the request: the validated incoming X-Request-Id or a new one. */
   requestId?: string;
+  /**
+   * Set by a listener whose parser accepted a request its protocol calls malformed (HTTP/1.1's Host
+   * rules, RFC 9112 §3.2): why. The core answers 400 and closes the connection, so the refusal is
+   * logged and counted like any other answer.
+   */
+  readonly malformed?: string | undefined;
 }
 
 /** A byte range of a file on disk, end exclusive. The listener streams it with backpressure. */

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CoreRequest, Protocol, RequestHeaders } from '../core/contract.js';
 import { AbortableRequest } from '../core/abortable-request.js';
+import { requestTarget } from './request-target.js';
 
 export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly method: string;
@@ -13,6 +14,7 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly headers: RequestHeaders;
   readonly body: Readable | null;
   readonly protocol: Protocol = 'h1';
+  readonly malformed: string | undefined;
   readonly #raw: IncomingMessage;
   #remote: string | undefined;
 
@@ -21,9 +23,11 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
     this.#raw = raw;
     this.scheme = scheme;
     this.method = raw.method ?? 'GET';
-    this.path = raw.url ?? '/';
+    const target = requestTarget(raw);
+    this.path = target.path;
+    this.authority = target.authority;
+    this.malformed = target.malformed;
     this.headers = raw.headers as RequestHeaders;
-    this.authority = raw.headers.host ?? '';
     this.body = hasBody(raw) ? raw : null;
   }
 
