@@ -6,6 +6,14 @@
 // are idle *at that moment*, but a response whose headers are written later still says
 // `Connection: keep-alive`, its socket stays open afterwards, and a socket that has not sent its first
 // request yet is left open too (measured on 20.x; docs/drain.md). This tracker closes all of those.
+//
+// It also closes the responses a connection leaves behind when it closes. node answers pipelined
+// requests in order: a response behind the one being written waits in node's queue, without a socket.
+// When the connection closes (the client leaves, or ./pipeline-gate.ts closes it), Node 24 destroys the
+// queued responses, so each emits 'close'; Node 20 destroys only their requests, and the responses never
+// close. Their exchanges (./serve-exchange.ts ends one on its response's 'close') then never ended:
+// http_active_requests and the in-flight count kept them forever (a drain waited its whole timeout), and
+// the file streams piped into them stayed open (measured on 20.20: 31 of 33 per gated connection).
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Waiters } from './waiters.js';
@@ -44,6 +52,11 @@ interface Conn {
   used: boolean;
   /** While draining: the response that will carry `Connection: close`, and its keep-alive before that. */
   marked: { res: ServerResponse; keepAlive: boolean } | undefined;
+  /**
+   * The open exchanges' responses that node queued behind another (pipelined; created when first
+   * needed): closed by closeAbandoned if the connection closes before they are written.
+   */
+  queued: ServerResponse[] | undefined;
 }
 
 export class ConnectionTracker {
@@ -53,10 +66,11 @@ export class ConnectionTracker {
   readonly #done = new Waiters();
 
   add(socket: Socket): void {
-    const conn: Conn = { open: 0, newest: undefined, used: false, marked: undefined };
+    const conn: Conn = { open: 0, newest: undefined, used: false, marked: undefined, queued: undefined };
     this.#conns.set(socket, conn);
     socket.once('close', () => {
       this.#conns.delete(socket);
+      if (conn.queued !== undefined) for (const res of conn.queued) closeAbandoned(res);
       this.#check();
     });
     // A connection whose TLS handshake completes after the drain began.
@@ -70,6 +84,8 @@ export class ConnectionTracker {
     conn.used = true;
     conn.open++;
     conn.newest = res;
+    // node gives a response the socket at once unless another is being written on it.
+    if (res.socket === null) (conn.queued ??= []).push(res);
     // A request that arrives while draining (pipelined, or already on the wire) is answered, and its
     // response says the connection closes after it (RFC 9112 §9.6).
     if (this.#draining) this.#closeAfterLast(conn);
@@ -78,6 +94,11 @@ export class ConnectionTracker {
   requestEnded(socket: Socket, res: ServerResponse): void {
     this.#inflight--;
     const conn = this.#conns.get(socket);
+    if (conn?.queued !== undefined) {
+      // Exchanges end in request order, nearly always: the oldest is first.
+      const i = conn.queued.indexOf(res);
+      if (i !== -1) conn.queued.splice(i, 1);
+    }
     if (conn !== undefined && --conn.open === 0) {
       conn.newest = undefined;
       // Its headers said keep-alive (written before the drain began): close once the response is out,
@@ -163,4 +184,19 @@ export class ConnectionTracker {
   #check(): void {
     if (this.#isDone()) this.#done.release();
   }
+}
+
+/**
+ * Closes a response left in node's queue by its closed connection, as Node 24 does (its socketOnClose
+ * destroys state.outgoing): destroyed, then 'close' once. On Node 24 destroy() emits that 'close' on the
+ * next tick (node's or this call, whichever came first), before the one queued here, which then does
+ * nothing; on Node 20 destroy() only marks it destroyed, and the 'close' is emitted here. A response
+ * that reached the socket has node's own close (onServerResponseClose), or has closed already.
+ */
+function closeAbandoned(res: ServerResponse): void {
+  if (res.socket !== null || res.closed) return;
+  res.destroy();
+  process.nextTick(() => {
+    if (!res.closed) res.emit('close');
+  });
 }
