@@ -37,7 +37,14 @@ export function serveExchange(
   // body is being sent.
   res.on('close', () => {
     if (out === undefined) req.markAborted();
-    else end(!res.writableFinished);
+    else if (res.writableFinished) end(false);
+    else {
+      // Still in node's queue behind another response when the connection closed (pipelined): it never
+      // had the socket (one that had it keeps it when it closes early), so none of its body was sent,
+      // whatever was read into node's buffer for it.
+      if (res.socket === null) sent = 0;
+      end(true);
+    }
   });
   whenSettled(
     core.handle(req),
