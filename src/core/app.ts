@@ -39,6 +39,7 @@ export function createCore(parts: CoreParts): Core {
   // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
   function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
     if (req.malformed !== undefined) return textResponse(400, `bad request: ${req.malformed}`, 'bad_request', { connection: 'close' });
+    if (req.path === '*') return asteriskForm(req);
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
     if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
     if (parts.adminOnly) return textResponse(404, 'not found', 'not_found');
@@ -53,6 +54,14 @@ export function createCore(parts: CoreParts): Core {
     if (file !== null) return file;
     if (proxy !== undefined) return proxy.forward(req);
     return staticFiles.notFound(req);
+  }
+
+  // The asterisk-form target names the server itself, and only OPTIONS may use it (RFC 9112 §3.2.4,
+  // RFC 9110 §9.3.7): the edge answers for itself (its origin's resources are not the target), with no
+  // content. Anything else with "*" is malformed.
+  function asteriskForm(req: CoreRequest): CoreResponse {
+    if (req.method !== 'OPTIONS') return textResponse(400, 'bad request: "*" is for OPTIONS only', 'bad_request');
+    return { status: 204, headers: {}, body: { kind: 'empty' }, route: 'other' };
   }
 
   function tooLarge(req: CoreRequest): boolean {
