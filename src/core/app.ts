@@ -2,7 +2,7 @@
 // preflights, static files and the proxy, and adds the headers every response carries. Protocol
 // differences stay in the listeners; the only protocol-aware decision here is Alt-Svc, which RFC 7838
 // makes a property of the origin's TLS responses.
-import type { Core, CoreRequest, CoreResponse, ExchangeEnd, Protocol } from './contract.js';
+import type { Core, CoreRequest, CoreResponse, ExchangeEnd, Protocol, Refusal } from './contract.js';
 import type { Config } from './config/options.js';
 import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
 import { internalRoute, serveInternal } from './internal-endpoints.js';
@@ -38,7 +38,7 @@ export function createCore(parts: CoreParts): Core {
 
   // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
   function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
-    if (req.malformed !== undefined) return textResponse(400, `bad request: ${req.malformed}`, 'bad_request', { connection: 'close' });
+    if (req.refused !== undefined) return refusal(req.refused);
     if (req.path === '*') return asteriskForm(req);
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
     if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
@@ -54,6 +54,11 @@ export function createCore(parts: CoreParts): Core {
     if (file !== null) return file;
     if (proxy !== undefined) return proxy.forward(req);
     return staticFiles.notFound(req);
+  }
+
+  function refusal(r: Refusal): CoreResponse {
+    const what = r.status === 400 ? 'bad request' : 'not implemented';
+    return textResponse(r.status, `${what}: ${r.reason}`, 'bad_request', { connection: 'close' });
   }
 
   // The asterisk-form target names the server itself, and only OPTIONS may use it (RFC 9112 §3.2.4,

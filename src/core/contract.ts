@@ -29,11 +29,17 @@ export interface CoreRequest {
   /** Set by the core when it accepts the request: the validated incoming X-Request-Id or a new one. */
   requestId?: string;
   /**
-   * Set by a listener whose parser accepted a request its protocol calls malformed (HTTP/1.1's Host
-   * rules, RFC 9112 §3.2): why. The core answers 400 and closes the connection, so the refusal is
-   * logged and counted like any other answer.
+   * Set by a listener whose parser accepted a request its protocol refuses (HTTP/1.1's Host and
+   * Transfer-Encoding rules, RFC 9112 §3.2, §6.1): the status and why. The core answers it and closes
+   * the connection, so the refusal is logged and counted like any other answer.
    */
-  readonly malformed?: string | undefined;
+  readonly refused?: Refusal | undefined;
+}
+
+export interface Refusal {
+  readonly status: 400 | 501;
+  /** A fixed text, never the client's bytes: response bodies are cached by their text. */
+  readonly reason: string;
 }
 
 /** A byte range of a file on disk, end exclusive. The listener streams it with backpressure. */

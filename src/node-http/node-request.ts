@@ -2,9 +2,10 @@
 // HTTP/2 streams have their own translation (src/h2/stream-request.ts).
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { CoreRequest, Protocol, RequestHeaders } from '../core/contract.js';
+import type { CoreRequest, Protocol, Refusal, RequestHeaders } from '../core/contract.js';
 import { AbortableRequest } from '../core/abortable-request.js';
 import { requestTarget } from './request-target.js';
+import { transferCodingRefusal } from './transfer-coding.js';
 
 export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly method: string;
@@ -14,7 +15,7 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly headers: RequestHeaders;
   readonly body: Readable | null;
   readonly protocol: Protocol = 'h1';
-  readonly malformed: string | undefined;
+  readonly refused: Refusal | undefined;
   readonly #raw: IncomingMessage;
   #remote: string | undefined;
 
@@ -26,7 +27,7 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
     const target = requestTarget(raw);
     this.path = target.path;
     this.authority = target.authority;
-    this.malformed = target.malformed;
+    this.refused = target.malformed !== undefined ? { status: 400, reason: target.malformed } : transferCodingRefusal(raw);
     this.headers = raw.headers as RequestHeaders;
     this.body = hasBody(raw) ? raw : null;
   }

@@ -4,45 +4,14 @@
 // clients do not send these.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { startServer, type TestServer } from '../support/start-server.js';
+import { exchange, http1Listeners } from './raw-h1.js';
 
 let server: TestServer;
 before(async () => {
   server = await startServer();
 });
 after(() => server?.close());
-
-/** Writes `head` and resolves with the status code and whether the server closed the connection. */
-function exchange(open: () => Socket, head: string): Promise<{ status: number; closed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const sock = open();
-    let text = '';
-    let closed = false;
-    sock.setEncoding('latin1');
-    const done = (): void => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0), closed });
-    };
-    // A keep-alive answer leaves the connection open: give it a moment to close, then judge.
-    const timer = setTimeout(done, 1500);
-    sock.on('data', (c: string) => (text += c));
-    sock.on('end', () => (closed = true));
-    sock.on('close', () => {
-      closed = true;
-      done();
-    });
-    sock.on('error', reject);
-    sock.write(head);
-  });
-}
-
-const listeners: [string, () => Socket][] = [
-  ['plain', () => netConnect(server.ports.h1!, '127.0.0.1')],
-  ['TLS', () => tlsConnect({ port: server.ports.tls!, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false })],
-];
 
 const refused: [string, string][] = [
   ['no Host', 'GET /healthz HTTP/1.1\r\n\r\n'],
@@ -61,7 +30,7 @@ const served: [string, string][] = [
   ['an absolute-form target with a query and upper-case scheme', 'GET HTTP://other.example/healthz?x=1 HTTP/1.1\r\nHost: a.example\r\n\r\n'],
 ];
 
-for (const [name, open] of listeners) {
+for (const [name, open] of http1Listeners(() => server)) {
   describe(`HTTP/1.1 ${name}`, () => {
     for (const [what, head] of refused) {
       it(`${what}: 400, connection closed`, async () => {
