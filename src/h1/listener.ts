@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Core, Listener } from '../core/contract.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
+import { checkContinue } from '../node-http/continue-on-read.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { clientError, refuseConnect } from '../node-http/client-error.js';
@@ -25,6 +26,7 @@ export interface H1Options {
 export function createH1Listener(core: Core, o: H1Options): Listener {
   const tracker = new ConnectionTracker();
   const gate = new PipelineGate(o.maxPipelinedRequests, tracker);
+  const handler = http1Handler(core, 'http', tracker, gate);
   const server: Server = createServer(
     {
       maxHeaderSize: o.maxHeaderSize,
@@ -35,8 +37,9 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
       // Checks headersTimeout/requestTimeout this often (node's default is 30 s, too coarse for slow-loris).
       connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
     },
-    http1Handler(core, 'http', tracker, gate),
+    handler,
   );
+  server.on('checkContinue', checkContinue(handler));
   server.timeout = o.idleTimeoutMs;
   server.on('connection', (socket: Socket) => {
     tracker.add(socket);

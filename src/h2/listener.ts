@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Core, Listener } from '../core/contract.js';
 import { clientError, refuseConnect } from '../node-http/client-error.js';
+import { checkContinue } from '../node-http/continue-on-read.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
@@ -71,7 +72,9 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   // HTTP/1.1 over TLS: node's http1 machinery emits 'request'. Adding that listener makes node install
   // its HTTP/2 compat layer as the 'stream' listener; HTTP/2 streams are served through the stream API
   // instead (./serve-stream.ts says why), so that listener is replaced.
-  server.on('request', http1Handler(core, 'https', h1, gate));
+  const handler = http1Handler(core, 'https', h1, gate);
+  server.on('request', handler);
+  server.on('checkContinue', checkContinue(handler));
   server.removeAllListeners('stream');
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
     const session = sessions.stateOf(stream.session as ServerHttp2Session);

@@ -8,6 +8,7 @@ import { constants, type IncomingHttpHeaders, type ServerHttp2Session, type Serv
 import { isAuthority } from '../core/authority.js';
 import type { Core, CoreResponse } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
+import { continueOnFirstRead } from '../node-http/continue-on-read.js';
 import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
 import type { SessionTracker } from './session-tracker.js';
@@ -43,7 +44,10 @@ export function serveStream(
   const expect = headers.expect;
   if (expect !== undefined) {
     if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions);
-    stream.additionalHeaders({ ':status': 100 });
+    // The 100 when the body is first read (src/node-http/continue-on-read.ts says why).
+    continueOnFirstRead(stream, () => {
+      if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': 100 });
+    });
   }
   stream.on('error', ignore);
   const startedAt = performance.now();
