@@ -73,10 +73,10 @@ describe('Expect: 100-continue through the proxy', () => {
             informational.push(100);
             stream.end('x'.repeat(length));
           });
-          stream.on('response', (h) => {
-            resolve({ informational, status: Number(h[':status']) });
-            stream.close();
-          });
+          stream.on('response', (h) => resolve({ informational, status: Number(h[':status']) }));
+          // The answer is read to its end and the stream reset, or it never closes (Node 24) and holds the session.
+          stream.resume();
+          stream.on('end', () => stream.close());
           stream.on('error', reject);
         });
       assert.deepEqual(await upload(100), { informational: [100], status: 200 });
