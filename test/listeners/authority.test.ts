@@ -39,13 +39,8 @@ describe('HTTP/2 :authority', () => {
     assert.equal(await h2Status('localhost', 'localhost'), 200);
   });
 
-  for (const bad of ['user@127.0.0.1', 'user:pass@localhost', 'a,b']) {
-    it(`${JSON.stringify(bad)}: 400`, async () => {
-      assert.equal(await h2Status(bad), 400);
-    });
-  }
-
-  for (const bad of ['local host', 'caf\u00e9']) {
+  // nghttp2 refuses some of these itself, more of them in newer releases (Node 24's resets userinfo).
+  for (const bad of ['user@127.0.0.1', 'user:pass@localhost', 'a,b', 'local host', 'caf\u00e9']) {
     it(`${JSON.stringify(bad)}: 400 or the stream reset, never served`, async () => {
       assert.ok([400, 'reset'].includes(await h2Status(bad)));
     });
