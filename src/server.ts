@@ -56,6 +56,7 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
         key: config.tlsKey!,
         maxConcurrentStreams: config.maxConcurrentStreams,
         resetLimit: { burst: config.h2ResetBurst, perSecond: config.h2ResetRate },
+        pingTimeoutMs: config.h2PingTimeoutMs,
       }),
     );
     if (config.h3) {

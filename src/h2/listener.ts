@@ -33,11 +33,13 @@ export interface H2Options {
   maxPipelinedRequests: number;
   /** Streams an HTTP/2 client may reset before its session is closed (./reset-limit.ts). */
   resetLimit: ResetLimit;
+  /** Silence before a session with streams open is sent a PING, and the wait for its ACK (./session-tracker.ts). */
+  pingTimeoutMs: number;
 }
 
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
-  const sessions = new SessionTracker(o.resetLimit);
+  const sessions = new SessionTracker(o.resetLimit, o.pingTimeoutMs);
   const gate = new PipelineGate(o.maxPipelinedRequests, h1);
   const server: Http2SecureServer = createSecureServer({
     cert: o.cert,
@@ -78,10 +80,10 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
   server.removeAllListeners('stream');
   server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
     const session = sessions.stateOf(stream.session as ServerHttp2Session);
-    if (session.calmed) return sessions.refuse(stream);
-    if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return sessions.track(stream);
+    if (session.calmed) return sessions.refuse(stream, session);
+    if (refuseLargeHeaders(stream, rawHeaders, o.maxHeaderSize)) return sessions.track(stream, session);
     joinRepeatedFields(headers, rawHeaders);
-    serveStream(core, stream, headers, sessions, session.remote);
+    serveStream(core, stream, headers, sessions, session);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     const protocol = socket.alpnProtocol === 'h2' ? 'h2' : 'h1';
@@ -89,8 +91,17 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     core.connectionOpened(protocol);
     socket.once('close', () => core.connectionClosed(protocol));
   });
+  // The session tracker needs each session's TLS socket (to close it when node cannot, see
+  // ./session-tracker.ts), and a session holds only a proxy of it. node's own 'secureConnection'
+  // listener, added by createSecureServer, makes an h2 socket's session and emits 'session' at once, so
+  // this listener, put before it, hands the socket over.
+  let nextSocket: TLSSocket | undefined;
+  server.prependListener('secureConnection', (socket: TLSSocket) => {
+    if (socket.alpnProtocol === 'h2') nextSocket = socket;
+  });
   server.on('session', (session: ServerHttp2Session) => {
-    sessions.add(session);
+    sessions.add(session, nextSocket);
+    nextSocket = undefined;
   });
   server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));

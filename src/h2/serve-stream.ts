@@ -4,14 +4,14 @@
 // between the core and the stream this listener already manages (resets, flow control, GOAWAY).
 // What compat did that still matters is done here: CONNECT refused (501), Expect answered (RFC 9110 §10.1.1),
 // stream errors swallowed (a client's RST_STREAM is routine, not a crash), 'aborted' ends the response.
-import { constants, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { isAuthority } from '../core/authority.js';
 import type { Core, CoreResponse } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
 import { continueOnFirstRead } from '../node-http/continue-on-read.js';
 import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
-import type { SessionTracker } from './session-tracker.js';
+import type { SessionTracker, SessionView } from './session-tracker.js';
 import { StreamRequest } from './stream-request.js';
 
 
@@ -29,21 +29,21 @@ export function serveStream(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
   sessions: SessionTracker,
-  remoteAddress: string,
+  session: SessionView,
 ): void {
   const method = headers[':method'];
   // No tunnels (RFC 9113 §8.5): 501, as on HTTP/1.1 (src/node-http/client-error.ts refuseConnect).
-  if (method === 'CONNECT') return respondEmpty(stream, 501, sessions);
+  if (method === 'CONNECT') return respondEmpty(stream, 501, sessions, session);
   // RFC 9113 §8.3.1: no userinfo, and a Host that names another authority makes the request malformed;
   // the authority goes on to the origin as Host (a 400 before the stream is reset is allowed, §8.1.1).
   const authority = headers[':authority'];
   const host = headers.host;
   if ((authority !== undefined && !isAuthority(authority)) || (host !== undefined && (!isAuthority(host) || (authority !== undefined && host !== authority)))) {
-    return respondEmpty(stream, 400, sessions);
+    return respondEmpty(stream, 400, sessions, session);
   }
   const expect = headers.expect;
   if (expect !== undefined) {
-    if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions);
+    if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions, session);
     // The 100 when the body is first read (src/node-http/continue-on-read.ts says why).
     continueOnFirstRead(stream, () => {
       if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': 100 });
@@ -51,9 +51,8 @@ export function serveStream(
   }
   stream.on('error', ignore);
   const startedAt = performance.now();
-  const session = stream.session as ServerHttp2Session;
-  sessions.streamStarted();
-  const req = new StreamRequest(stream, headers, remoteAddress);
+  sessions.streamStarted(session);
+  const req = new StreamRequest(stream, headers, session.remote);
   // A stream the client resets while node still holds unread request data (a GET whose end nobody
   // reads, as after undici's abort) is destroyed by node only once the request is read to its end: an
   // endless proxied origin stream ran on (test/exhaustion/proxy-endless-stream.test.ts). node does
@@ -125,8 +124,8 @@ function writeBody(stream: ServerHttp2Stream, res: CoreResponse, head: boolean, 
   }
 }
 
-function respondEmpty(stream: ServerHttp2Stream, status: number, sessions: SessionTracker): void {
-  sessions.track(stream);
+function respondEmpty(stream: ServerHttp2Stream, status: number, sessions: SessionTracker, session: SessionView): void {
+  sessions.track(stream, session);
   if (!stream.destroyed) stream.respond({ ':status': status, 'content-length': 0 }, { endStream: true });
 }
 

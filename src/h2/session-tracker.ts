@@ -11,7 +11,24 @@
 //
 // The tracker also keeps each session's rapid-reset bucket (./reset-limit.ts): the stream's end it is
 // told of carries the stream's RST_STREAM code.
+//
+// And it probes the liveness of sessions with streams open (RFC 9113 §6.7 PING), because node does not
+// always notice that a client has gone. A client that vanishes mid-download (curl -m 1 with a paced
+// read: it closes its socket with data unread, so its kernel answers with a TCP reset) while a write of
+// the server's is pending leaves the session stuck, on Node 20.20 and 24.21 alike: node's http2 sees
+// that write fail (ECONNRESET, in NODE_DEBUG_NATIVE=http2) and starts the next one, which never
+// completes (TLSWrap does not call it back, as in nodejs/node#55804). No 'error' or 'close' ever comes;
+// the stream, the session and the fd are held, and a drain waits for its deadline. node's idle timeout
+// does not free them: its session.destroy() waits for that write as well, so the streams end but the
+// session and its fd stay for good (measured). So a session with streams open that has written nothing
+// for `pingTimeoutMs` is sent a PING; if no ACK comes and nothing is written for `pingTimeoutMs` more,
+// its TLS socket is destroyed, which node does see: the session closes and its streams end with CANCEL.
+// A live client answers the PING however long it keeps its flow-control windows closed (nghttp2 answers
+// PINGs by itself), and one slowly reading a backlog keeps the bytes moving: neither is closed. A
+// session that can no longer send a PING (node refuses to once the session is closing or destroyed)
+// counts as not answering it.
 import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
 import { Waiters } from '../node-http/waiters.js';
 import { ResetBucket, type ResetLimit } from './reset-limit.js';
 
@@ -21,7 +38,10 @@ const secondPhaseMaxMs = 1000;
 
 const ignore = (): void => {};
 
-/** What a new stream needs to know of its session. */
+/**
+ * What a new stream needs to know of its session; handed back to the tracker at the stream's start and
+ * end (streamStarted, streamEnded), so that no stream looks its session up again.
+ */
 export interface SessionView {
   /** The client's address, read once: node's session socket is a Proxy, slow to read per stream. */
   readonly remote: string;
@@ -29,61 +49,91 @@ export interface SessionView {
   readonly calmed: boolean;
 }
 
-interface SessionState extends SessionView {
+class SessionState implements SessionView {
+  readonly session: ServerHttp2Session;
+  /** The session's TLS socket: node gives the session only a proxy of it, which refuses destroy(). */
+  readonly socket: Socket | undefined;
+  readonly remote: string;
   readonly resets: ResetBucket;
-  calmed: boolean;
+  calmed = false;
+  /** Streams started and not yet closed. */
+  streams = 0;
+  /** The socket's bytesWritten at the last probe; -1 before the first. */
+  written = -1;
+  /** When (performance.now()) the bytes were last seen moving or a PING was last answered. */
+  movedAt = 0;
+  /** When the unanswered PING was sent; 0: none is. */
+  pingAt = 0;
+
+  constructor(session: ServerHttp2Session, socket: Socket | undefined, resetLimit: ResetLimit) {
+    this.session = session;
+    this.socket = socket;
+    this.remote = (socket ?? session.socket)?.remoteAddress ?? '';
+    this.resets = new ResetBucket(resetLimit);
+  }
 }
 
-const unknownSession: SessionView = { remote: '', calmed: false };
-
 export class SessionTracker {
-  /** Every open session, with its client's address and its reset bucket. */
+  /** Every open session, with its client's address, its reset bucket and its liveness. */
   readonly #sessions = new Map<ServerHttp2Session, SessionState>();
   #inflight = 0;
   #deadline: number | undefined;
   readonly #done = new Waiters();
   readonly #resetLimit: ResetLimit;
+  readonly #pingTimeoutMs: number;
+  /** The liveness probe: one interval for all sessions, from the first session to destroyAll(). */
+  #probe: NodeJS.Timeout | undefined;
 
-  constructor(resetLimit: ResetLimit) {
+  /** `pingTimeoutMs`: the silence before a PING, and the wait for its ACK (RWS_CONFIG_H2_PING_TIMEOUT_MS). */
+  constructor(resetLimit: ResetLimit, pingTimeoutMs: number) {
     this.#resetLimit = resetLimit;
+    this.#pingTimeoutMs = pingTimeoutMs;
   }
 
-  add(session: ServerHttp2Session): void {
-    this.#sessions.set(session, { remote: session.socket?.remoteAddress ?? '', resets: new ResetBucket(this.#resetLimit), calmed: false });
+  /** `socket`: the TLS socket the session runs on; without it the session's liveness is not probed. */
+  add(session: ServerHttp2Session, socket: Socket | undefined): SessionView {
+    const state = new SessionState(session, socket, this.#resetLimit);
+    this.#sessions.set(session, state);
     session.once('close', () => {
       this.#sessions.delete(session);
       this.#check();
     });
     if (this.#deadline !== undefined) goawayTwoPhase(session, this.#deadline);
+    // Every session is looked at each quarter of the timeout: a PING goes out after 1 to 1.25 timeouts
+    // of silence, and an unanswered one is acted on 1 to 1.25 timeouts later.
+    this.#probe ??= setInterval(() => this.#probeAll(), this.#pingTimeoutMs / 4).unref();
+    return state;
   }
 
+  /** The state of a stream's session, which its streamStarted() and streamEnded() are given. */
   stateOf(session: ServerHttp2Session): SessionView {
-    return this.#sessions.get(session) ?? unknownSession;
+    // node emits 'session' before any of the session's streams, so it is known here; were it not, it
+    // would be tracked from now on (without its socket: unprobed).
+    return this.#sessions.get(session) ?? this.add(session, undefined);
   }
 
-  streamStarted(): void {
+  streamStarted(view: SessionView): void {
     this.#inflight++;
+    (view as SessionState).streams++;
   }
 
   /** At the stream's 'close': `rstCode` is the stream's RST_STREAM code, whoever sent it. */
-  streamEnded(session: ServerHttp2Session, rstCode: number | undefined): void {
+  streamEnded(view: SessionView, rstCode: number | undefined): void {
+    const state = view as SessionState;
     this.#inflight--;
-    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
-      const state = this.#sessions.get(session);
-      if (state !== undefined && !state.calmed && !state.resets.take()) {
-        state.calmed = true;
-        overResetLimit(session);
-      }
+    state.streams--;
+    if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && !state.calmed && !state.resets.take()) {
+      state.calmed = true;
+      overResetLimit(state.session);
     }
     this.#check();
   }
 
   /** A stream answered at once, outside the core (a refusal): tracked from here to its 'close'. */
-  track(stream: ServerHttp2Stream): void {
-    const session = stream.session as ServerHttp2Session;
+  track(stream: ServerHttp2Stream, view: SessionView): void {
     stream.on('error', ignore);
-    this.streamStarted();
-    stream.on('close', () => this.streamEnded(session, stream.rstCode));
+    this.streamStarted(view);
+    stream.on('close', () => this.streamEnded(view, stream.rstCode));
   }
 
   /**
@@ -92,8 +142,8 @@ export class SessionTracker {
    * of that read still comes: ~150 more streams reached the core after a stalled server read a backlog
    * (test/exhaustion/h2-rapid-reset). REFUSED_STREAM: not processed, may be retried (RFC 9113 §8.7).
    */
-  refuse(stream: ServerHttp2Stream): void {
-    this.track(stream);
+  refuse(stream: ServerHttp2Stream, view: SessionView): void {
+    this.track(stream, view);
     stream.close(constants.NGHTTP2_REFUSED_STREAM);
   }
 
@@ -117,11 +167,37 @@ export class SessionTracker {
     return this.#done.wait(() => this.#isDone(), deadline);
   }
 
-  /** Destroys every session (RST_STREAM/GOAWAY with `code`); returns how many streams were cut. */
+  /** Destroys every session (RST_STREAM/GOAWAY with `code`) and stops the probe; returns how many streams were cut. */
   destroyAll(code: number): number {
+    clearInterval(this.#probe);
     const cut = this.#inflight;
     for (const s of this.#sessions.keys()) s.destroy(undefined, code);
     return cut;
+  }
+
+  /** The liveness probe (top of this file), every quarter of the timeout: no work per request. */
+  #probeAll(): void {
+    const now = performance.now();
+    const timeout = this.#pingTimeoutMs;
+    for (const state of this.#sessions.values()) {
+      const socket = state.socket;
+      // An idle session is left to the idle timeout. A destroyed one still here may be waiting for a
+      // write that never completes: it is probed, and closed, as a busy one is.
+      if (socket === undefined || (state.streams === 0 && !state.session.destroyed)) {
+        state.movedAt = now;
+        state.pingAt = 0;
+        continue;
+      }
+      const written = socket.bytesWritten;
+      if (written !== state.written) {
+        state.written = written;
+        state.movedAt = now;
+      } else if (state.pingAt === 0) {
+        if (now - state.movedAt >= timeout) ping(state, now);
+      } else if (now - state.pingAt >= timeout && now - state.movedAt >= timeout) {
+        socket.destroy();
+      }
+    }
   }
 
   #isDone(): boolean {
@@ -146,6 +222,19 @@ function overResetLimit(session: ServerHttp2Session): void {
   if (session.destroyed) return;
   session.goaway(constants.NGHTTP2_ENHANCE_YOUR_CALM);
   setTimeout(() => session.destroyed || session.destroy(new Error('HTTP/2 stream reset rate exceeded'), constants.NGHTTP2_ENHANCE_YOUR_CALM), resetLingerMs).unref();
+}
+
+function ping(state: SessionState, now: number): void {
+  state.pingAt = now;
+  try {
+    state.session.ping((err) => {
+      if (err !== null) return; // not sent (the session is closing) or cancelled (destroyed): no answer
+      state.pingAt = 0;
+      state.movedAt = performance.now();
+    });
+  } catch {
+    // destroyed: no PING can be sent, so none is answered
+  }
 }
 
 function goawayTwoPhase(session: ServerHttp2Session, deadline: number): void {

@@ -62,6 +62,7 @@ export const options = {
   maxPipelinedRequests: opt('MAX_PIPELINED_REQUESTS', '32', p.integer(1, 1024), 'unanswered HTTP/1.1 requests one connection may have; beyond: the connection is closed'),
   h2ResetBurst: opt('H2_RESET_BURST', '200', p.integer(1, 1_000_000), 'HTTP/2 streams a client may reset in a burst; beyond: GOAWAY ENHANCE_YOUR_CALM, session closed (rapid reset)'),
   h2ResetRate: opt('H2_RESET_RATE', '33', p.integer(1, 1_000_000), 'refill of RWS_CONFIG_H2_RESET_BURST, resets per second'),
+  h2PingTimeoutMs: opt('H2_PING_TIMEOUT_MS', '10000', p.integer(1000, 600_000), 'an HTTP/2 session with streams open that wrote nothing this long is sent a PING; no ACK and nothing written for as long again: connection closed (a client gone unnoticed)'),
   // At least 1 s: undici checks this timer about twice a second, so it fires ~0.5 s after the value and
   // anything under 1000 ms fired at ~1 s anyway (measured: 200 → 1.0 s, 1000 → 1.5 s, 3000 → 3.5 s).
   upstreamTimeoutMs: opt('UPSTREAM_TIMEOUT_MS', '30000', p.integer(1000, 3_600_000), 'origin response-headers timeout (→ 504; fires up to ~0.5 s late)'),
