@@ -3,7 +3,8 @@
 // on the next one, with no 'error' or 'close' (Node 20.20 and 24.21 alike; src/h2/session-tracker.ts).
 // Without the listener's liveness probe the stream, the session and the socket were held for good (past
 // node's own idle timeout too) and a drain waited for its deadline. With it (RWS_CONFIG_H2_PING_TIMEOUT_MS
-// 1 s here, 10 s by default) such a session is closed within about two and a half timeouts. Clients
+// 1 s here, 10 s by default) such a session is closed within about two and a half timeouts, also when
+// node's idle timeout has destroyed it first (which ends its stream but not the session). Clients
 // that vanish: curl giving up after 1 s of a paced download, and a raw TLS client that stops reading
 // and closes its socket with data unread. Clients that are slow but alive keep their downloads: one
 // that pauses its stream (flow control stalls the server) for several timeouts answers the PINGs and
@@ -39,13 +40,13 @@ function curlH2(t: Target, path: string, rate: string, maxTime: number): ReturnT
   return runClient(clients().curl, [...args, `${t.tls}${path}`], { timeoutMs: (maxTime + 10) * 1000 });
 }
 
-/** The HTTP/2 requests and connections the server holds, once both are 0 or after RELEASE_BOUND_MS. */
-async function held(t: Target): Promise<{ requests: number; connections: number; ms: number }> {
+/** The HTTP/2 requests and connections the server holds, once both are 0 or after `boundMs`. */
+async function held(t: Target, boundMs = RELEASE_BOUND_MS): Promise<{ requests: number; connections: number; ms: number }> {
   const started = Date.now();
   const last = await eventually(
     async () => ({ requests: await t.metric('http_active_requests', { protocol: 'h2' }), connections: await t.metric('http_active_connections', { protocol: 'h2' }) }),
     (h) => h.requests === 0 && h.connections === 0,
-    RELEASE_BOUND_MS,
+    boundMs,
   );
   return { ...last, ms: Date.now() - started };
 }
@@ -98,6 +99,21 @@ test('a client gone just before SIGTERM: the drain ends when the probe closes it
     console.log(`drain with a vanished client: exit ${exit.code} after ${ms} ms`);
     assert.equal(exit.code, 0, own.proc.stderr());
     assert.ok(ms < RELEASE_BOUND_MS, `the drain took ${ms} ms`);
+  } finally {
+    await own.stop();
+  }
+});
+
+// node's idle timeout ends the stuck stream (its session.destroy() runs), but the session waits for the
+// stuck write to close: for good, and holding its socket. The probe closes such a session as well. Its
+// PING comes too late here to be the first: 3 s of silence, where the idle timeout fires after 1 to 2 s.
+test('a vanished client whose session the idle timeout destroyed first: its connection is released', { skip: noCurl }, async () => {
+  const own = await startTarget({ ...env, RWS_CONFIG_IDLE_TIMEOUT_MS: '1000', RWS_CONFIG_H2_PING_TIMEOUT_MS: '3000' }, files);
+  try {
+    await curlVanishes(own);
+    const h = await held(own, 15_000);
+    console.log(`idle timeout first: h2 requests ${h.requests}, connections ${h.connections}, ${h.ms} ms after the client left`);
+    assert.deepEqual({ requests: h.requests, connections: h.connections }, { requests: 0, connections: 0 });
   } finally {
     await own.stop();
   }
