@@ -20,16 +20,16 @@ export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponse
   const rangeAsked = typeof range === 'string';
   const sel = selectEncoding(file, req.headers, o, rangeAsked);
   const stored = sel.stored;
-  const headers: ResponseHeaders = {
-    'content-type': file.contentType,
-    etag: sel.etag,
-    'last-modified': stored.lastModified,
-    'cache-control': o.cacheControl,
-  };
+  // RFC 9110 §15.4.5: a 304 carries what a 200 would among ETag, Vary and Cache-Control (Date is the
+  // listener's), and SHOULD NOT carry other representation metadata: no Content-Type, and no
+  // Last-Modified either, since the ETag always present is the validator caches update with.
+  const headers: ResponseHeaders = { etag: sel.etag, 'cache-control': o.cacheControl };
   if (file.compressible) headers.vary = 'Accept-Encoding';
   const cond = evaluatePreconditions(req.headers, { etag: sel.etag, mtimeSec: stored.mtimeSec });
   if (cond === 'not-modified') return { status: 304, headers, body: EMPTY, route };
   if (cond === 'failed') return { status: 412, headers: { 'content-length': 0 }, body: EMPTY, route };
+  headers['content-type'] = file.contentType;
+  headers['last-modified'] = stored.lastModified;
   if (sel.coding !== undefined) headers['content-encoding'] = sel.coding;
   if (sel.onTheFly) return sel.stored.data === undefined ? streamedResponse(req, sel, headers) : bufferedResponse(req, file, sel, headers);
   headers['accept-ranges'] = 'bytes';

@@ -28,6 +28,29 @@ export const conditionalCases: Case[] = [
     },
   },
   {
+    name: 'a 304 carries ETag, Cache-Control and Vary but no other representation metadata (RFC 9110 §15.4.5)',
+    async run(d) {
+      // Identity, a precompressed sibling (style.css.br) and an on-the-fly variant (app.js), by tag and by date.
+      for (const [path, ae] of [['/hello.txt', undefined], ['/style.css', 'br'], ['/app.js', 'gzip']] as const) {
+        const enc: Record<string, string> = ae === undefined ? {} : { 'accept-encoding': ae };
+        const ok = await get(d, path, enc);
+        expectStatus(ok, 200);
+        const conds: Record<string, string>[] = [{ 'if-none-match': ok.headers.etag! }, { 'if-modified-since': ok.headers['last-modified']! }];
+        for (const cond of conds) {
+          const res = await get(d, path, { ...enc, ...cond });
+          expectStatus(res, 304);
+          const what = `${path} ${JSON.stringify(cond)}`;
+          assert.equal(res.headers.etag, ok.headers.etag, what);
+          assert.equal(res.headers['cache-control'], ok.headers['cache-control'], what);
+          assert.equal(res.headers.vary, ok.headers.vary, what);
+          for (const name of ['content-type', 'content-encoding', 'content-range', 'last-modified']) {
+            assert.equal(res.headers[name], undefined, `${name} on a 304: ${what}`);
+          }
+        }
+      }
+    },
+  },
+  {
     name: 'If-Modified-Since: 304 when not modified since, 200 when modified',
     async run(d) {
       const { lastModified } = await validators(d);
