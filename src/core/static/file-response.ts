@@ -80,6 +80,12 @@ function rangeResponse(
     headers['content-length'] = end - start + 1;
     return { status: 206, headers, body: bodyOf(req, sel.stored, start, end + 1), route };
   }
+  // A content coding applies to the whole message content, but a multipart/byteranges body is not
+  // gzip or br: labelled so it cannot be decoded, and its parts cannot carry the coding (§14.6 gives
+  // them Content-Type and Content-Range only). §14.2 lets a server ignore Range: the whole encoded
+  // representation it is. One range of it stays a 206 with the coding, as §14.1.2 counts bytes of
+  // the selected (encoded) representation.
+  if (sel.coding !== undefined) return undefined;
   // §14.6: each part carries the type; the whole body is multipart/byteranges.
   const mp = multipartBody(sel.stored, file.contentType, plan.ranges);
   headers['content-type'] = mp.contentType;

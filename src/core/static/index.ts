@@ -13,6 +13,8 @@
 // - Metadata (and the bytes of files ≤ 16 KiB) is memoised for 1 s: changes on disk show within 1 s.
 // - On the fly: text-like types (compressible/mime-db) of 1 KiB to 8 MiB, never for Range requests;
 //   RWS_CONFIG_COMPRESSION=off stops it, precompressed siblings are still served.
+// - Range on a precompressed sibling: one range is a 206 of the sibling's bytes; several get the whole
+//   sibling (200), since a multipart/byteranges body cannot be labelled br or gzip.
 import { realpathSync } from 'node:fs';
 import type { Config } from '../config/options.js';
 import type { CoreRequest, CoreResponse, ResponseHeaders } from '../contract.js';

@@ -88,6 +88,27 @@ export const encodingCases: Case[] = [
     },
   },
   {
+    name: 'Range on a precompressed sibling: one range is a 206 of its bytes, several the whole 200',
+    async run(d, ctx) {
+      for (const [ae, coding, rel] of [['br', 'br', 'style.css.br'], ['gzip', 'gzip', 'style.css.gz']] as const) {
+        const encoded = await ctx.site.file(rel);
+        const one = await get(d, '/style.css', { 'accept-encoding': ae, range: 'bytes=0-9' });
+        expectStatus(one, 206);
+        assert.equal(one.headers['content-encoding'], coding);
+        assert.equal(one.headers['content-range'], `bytes 0-9/${encoded.length}`);
+        assert.deepEqual(one.body, encoded.subarray(0, 10));
+        // A multipart/byteranges body is not br or gzip: Range is ignored (RFC 9110 §14.2).
+        const several = await get(d, '/style.css', { 'accept-encoding': ae, range: 'bytes=0-9, 20-29' });
+        expectStatus(several, 200);
+        assert.equal(several.headers['content-encoding'], coding);
+        assert.equal(several.headers['content-type'], 'text/css; charset=utf-8');
+        assert.equal(several.headers['content-range'], undefined);
+        assert.equal(several.headers['content-length'], String(encoded.length));
+        assert.deepEqual(several.body, encoded);
+      }
+    },
+  },
+  {
     name: 'binary types get neither compression nor Vary: Accept-Encoding',
     async run(d, ctx) {
       const res = await get(d, '/pixel.png', { 'accept-encoding': 'br, gzip' });
