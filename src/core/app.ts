@@ -4,6 +4,7 @@
 // makes a property of the origin's TLS responses.
 import type { Core, CoreRequest, CoreResponse, ExchangeEnd, Protocol, Refusal } from './contract.js';
 import type { Config } from './config/options.js';
+import { releaseBody } from './file-body.js';
 import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
 import { internalRoute, serveInternal } from './internal-endpoints.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -114,6 +115,7 @@ export function createCore(parts: CoreParts): Core {
       return decorate(req, res);
     },
     finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number) {
+      releaseBody(res.body);
       observer.requestFinished(req, res, end, performance.now() - startedAt);
     },
     connectionOpened(protocol: Protocol) {

@@ -2,6 +2,7 @@
 // Listeners translate their wire format into a CoreRequest, call `Core.handle`, and write the
 // CoreResponse back; nothing protocol-specific lives in src/core. Modelled on hono's Node adapter:
 // adapters are thin translators into one handler.
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Route } from './observability/labels.js';
 
@@ -42,10 +43,15 @@ export interface Refusal {
   readonly reason: string;
 }
 
-/** A byte range of a file on disk, end exclusive. The listener streams it with backpressure. */
+/**
+ * A byte range of a file the core has opened, end exclusive: the bytes are those of the file its headers
+ * describe, whatever the path holds by the time they are read. The listener streams it with
+ * backpressure through readFileBody (./file-body.ts), whose stream closes the handle; Core.finish
+ * closes a handle that was never read.
+ */
 export interface FileBody {
   readonly kind: 'file';
-  readonly path: string;
+  readonly handle: FileHandle;
   readonly start: number;
   readonly end: number;
 }
@@ -90,7 +96,10 @@ export interface Core {
    * Promise<Response>`. Never rejects: failures become 500 responses.
    */
   handle(req: CoreRequest): CoreResponse | Promise<CoreResponse>;
-  /** Called exactly once per handled request, when its exchange ends. `res` is what handle returned. */
+  /**
+   * Called exactly once per handled request, when its exchange ends. `res` is what handle returned;
+   * whatever its body still holds (a stream not read to its end, a file handle never read) is released.
+   */
   finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number): void;
   /** Per-protocol transport connection accounting (TCP connections for h1/h2, QUIC connections for h3). */
   connectionOpened(protocol: Protocol): void;

@@ -7,9 +7,10 @@
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { isAuthority } from '../core/authority.js';
 import type { Core, CoreResponse } from '../core/contract.js';
+import { readFileBody } from '../core/file-body.js';
 import { whenSettled } from '../core/settle.js';
 import { continueOnFirstRead } from '../node-http/continue-on-read.js';
-import { bytesReceived, openFile, pipeBody } from '../node-http/write-response.js';
+import { bytesReceived, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
 import type { SessionTracker, SessionView } from './session-tracker.js';
 import { StreamRequest } from './stream-request.js';
@@ -115,7 +116,7 @@ function writeBody(stream: ServerHttp2Stream, res: CoreResponse, head: boolean, 
       return;
     case 'file':
       capWriteBuffer(stream);
-      pipeBody(openFile(body, chunk), stream, count);
+      pipeBody(readFileBody(body, chunk), stream, count);
       return;
     case 'stream':
       capWriteBuffer(stream);

@@ -2,9 +2,9 @@
 // frames, then FIN. Send backpressure follows QUIC flow control: when the engine accepts only part of a
 // write, the rest waits here and the body source is paused until onWritable(); so a 1 GiB file goes out
 // with a bounded amount of it in memory.
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CoreResponse } from '../core/contract.js';
+import { readFileBody } from '../core/file-body.js';
 import type { QuicConnection } from './quic/engine.js';
 import { dateFieldLine } from './date-field.js';
 import { encodeResponseHead } from './qpack/encoder.js';
@@ -62,7 +62,7 @@ export class ResponseWriter {
           this.#send(NOTHING, true);
           return;
         }
-        this.#pipe(createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: fileChunk }), body.end - body.start);
+        this.#pipe(readFileBody(body, fileChunk), body.end - body.start);
         return;
       case 'stream':
         this.#send(encodeFrame(FrameType.HEADERS, head), false);

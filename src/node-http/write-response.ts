@@ -1,9 +1,9 @@
 // Writes a CoreResponse to node's http.ServerResponse (HTTP/1.1, plain or over TLS) with backpressure
 // and counts the bytes sent (the end of the exchange is ./serve-exchange.ts's).
-import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import type { CoreResponse, FileBody } from '../core/contract.js';
+import type { CoreResponse } from '../core/contract.js';
+import { readFileBody } from '../core/file-body.js';
 
 /** Writes `out` to `res`; `count` is told the body bytes as they are handed to the socket. */
 export function writeResponse(res: ServerResponse, out: CoreResponse, count: (n: number) => void): void {
@@ -21,16 +21,12 @@ export function writeResponse(res: ServerResponse, out: CoreResponse, count: (n:
       return;
     case 'file':
       if (body.end <= body.start) return void res.end();
-      pipeBody(openFile(body, 64 * 1024), res, count);
+      pipeBody(readFileBody(body, 64 * 1024), res, count);
       return;
     case 'stream':
       pipeBody(body.stream, res, count);
       return;
   }
-}
-
-export function openFile(body: FileBody, chunk: number): Readable {
-  return createReadStream(body.path, { start: body.start, end: body.end - 1, highWaterMark: chunk });
 }
 
 // stream.pipe() keeps backpressure; errors on either side destroy the other, so neither a failed file

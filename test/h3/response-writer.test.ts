@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import type { CoreResponse } from '../../src/core/contract.js';
@@ -89,7 +90,8 @@ test('a file body survives every short-write pattern byte for byte, FIN on its l
   try {
     await fc.assert(
       fc.asyncProperty(budgets, async (script) => {
-        const res: CoreResponse = { status: 200, headers: { 'content-length': content.length }, body: { kind: 'file', path: `${root.dir}/f.bin`, start: 0, end: content.length } };
+        const handle = await open(`${root.dir}/f.bin`, 'r');
+        const res: CoreResponse = { status: 200, headers: { 'content-length': content.length }, body: { kind: 'file', handle, start: 0, end: content.length } };
         const { outcome, first, body, wire } = await writeThrough(script, res);
         assert.deepEqual(outcome, { bytesSent: content.length, complete: true });
         assert.equal(first, FrameType.HEADERS);

@@ -1,7 +1,9 @@
-// On-the-fly compression. A file on disk is a read stream piped through a node:zlib compressor:
-// pipeline() propagates backpressure and, when the listener destroys the compressor (client gone), the
-// file read. A small file already in memory is compressed once, asynchronously, into a buffer.
+// On-the-fly compression. A file on disk is a read stream of the handle opened for the response, piped
+// through a node:zlib compressor: pipeline() propagates backpressure and, when the listener destroys
+// the compressor (client gone), the file read. A small file already in memory is compressed once,
+// asynchronously, into a buffer.
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { promisify } from 'node:util';
@@ -26,10 +28,11 @@ function brotliOptions(size: number): BrotliOptions {
 }
 const gzipOptions: ZlibOptions = { level: GZIP_LEVEL };
 
-export function compressedStream(path: string, size: number, coding: Coding): Readable {
+/** `size` bytes of the opened file, compressed; the file stream closes `handle` when it ends or is destroyed. */
+export function compressedStream(handle: FileHandle, size: number, coding: Coding): Readable {
   const compressor = coding === 'br' ? createBrotliCompress(brotliOptions(size)) : createGzip(gzipOptions);
   // The callback swallows the error: the listener sees the destroyed stream and ends the exchange.
-  pipeline(createReadStream(path, { highWaterMark: 64 * 1024 }), compressor, () => {});
+  pipeline(createReadStream('', { fd: handle, start: 0, end: size - 1, highWaterMark: 64 * 1024 }), compressor, () => {});
   return compressor;
 }
 

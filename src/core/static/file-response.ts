@@ -1,9 +1,13 @@
 // The response for a static file found for a GET or HEAD: content coding, validators, preconditions,
 // ranges and the body, in the order RFC 9110 evaluates them (§13.2.2: preconditions before Range).
+// An answer whose bytes are on disk (a file too large to be held in memory) is made once the file is
+// open (open-file.ts): its body reads from that handle.
+import type { FileHandle } from 'node:fs/promises';
 import type { CoreRequest, CoreResponse, ResponseBody, ResponseHeaders } from '../contract.js';
 import { compressedBuffer, compressedStream } from './compress.js';
 import { type EncodingPolicy, type Selected, selectEncoding } from './encoding.js';
 import { multipartBody } from './multipart.js';
+import { openStored } from './open-file.js';
 import { evaluatePreconditions, ifRangeAllows } from './preconditions.js';
 import { planRanges } from './ranges.js';
 import type { StaticFile, StoredVariant } from './representation.js';
@@ -15,7 +19,34 @@ export interface FileResponseOptions extends EncodingPolicy {
 const EMPTY: ResponseBody = { kind: 'empty' };
 const route = 'static';
 
+/** An answer whose body is read from `stored` on disk: `body` makes it from the opened file. */
+class DiskAnswer {
+  constructor(
+    readonly stored: StoredVariant,
+    readonly status: number,
+    readonly headers: ResponseHeaders,
+    readonly body: (handle: FileHandle) => ResponseBody,
+  ) {}
+}
+
+type Answer = CoreResponse | Promise<CoreResponse> | DiskAnswer;
+
 export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponseOptions): CoreResponse | Promise<CoreResponse> {
+  const a = answer(req, file, o);
+  return a instanceof DiskAnswer ? fromDisk(a) : a;
+}
+
+async function fromDisk(a: DiskAnswer): Promise<CoreResponse> {
+  const handle = await openStored(a.stored);
+  try {
+    return { status: a.status, headers: a.headers, body: a.body(handle), route };
+  } catch (e) {
+    void handle.close().catch(() => {});
+    throw e;
+  }
+}
+
+function answer(req: CoreRequest, file: StaticFile, o: FileResponseOptions): Answer {
   const range = req.method === 'GET' ? req.headers.range : undefined;
   const rangeAsked = typeof range === 'string';
   const sel = selectEncoding(file, req.headers, o, rangeAsked);
@@ -38,7 +69,7 @@ export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponse
     if (ranged !== undefined) return ranged;
   }
   headers['content-length'] = stored.size;
-  return { status: 200, headers, body: bodyOf(req, stored, 0, stored.size), route };
+  return withBody(req, 200, headers, stored, 0, stored.size);
 }
 
 /** A small file compressed in memory, once per metadata entry: cheap, and with a Content-Length. */
@@ -51,12 +82,13 @@ async function bufferedResponse(req: CoreRequest, file: StaticFile, sel: Selecte
   return { status: 200, headers, body: req.method === 'HEAD' ? EMPTY : { kind: 'bytes', data }, route };
 }
 
-function streamedResponse(req: CoreRequest, sel: Selected, headers: ResponseHeaders): CoreResponse {
+function streamedResponse(req: CoreRequest, sel: Selected, headers: ResponseHeaders): Answer {
   // No Content-Length: the compressed size is known only at the end; the listeners stream it chunked
   // (HTTP/1.1) or as DATA frames ending the stream (HTTP/2, HTTP/3).
-  const body: ResponseBody =
-    req.method === 'HEAD' ? EMPTY : { kind: 'stream', stream: compressedStream(sel.stored.path, sel.stored.size, sel.coding!) };
-  return { status: 200, headers, body, route };
+  if (req.method === 'HEAD') return { status: 200, headers, body: EMPTY, route };
+  const { size } = sel.stored;
+  const coding = sel.coding!;
+  return new DiskAnswer(sel.stored, 200, headers, (handle) => ({ kind: 'stream', stream: compressedStream(handle, size, coding) }));
 }
 
 /** 206 or 416 when the Range applies (GET only); undefined to send the whole representation. */
@@ -66,7 +98,7 @@ function rangeResponse(
   sel: Selected,
   range: string,
   headers: ResponseHeaders,
-): CoreResponse | undefined {
+): Answer | undefined {
   const { size } = sel.stored;
   const plan = planRanges(size, range);
   if (plan.kind === 'full') return undefined;
@@ -78,7 +110,7 @@ function rangeResponse(
     const { start, end } = plan.ranges[0]!;
     headers['content-range'] = `bytes ${start}-${end}/${size}`;
     headers['content-length'] = end - start + 1;
-    return { status: 206, headers, body: bodyOf(req, sel.stored, start, end + 1), route };
+    return withBody(req, 206, headers, sel.stored, start, end + 1);
   }
   // A content coding applies to the whole message content, but a multipart/byteranges body is not
   // gzip or br: labelled so it cannot be decoded, and its parts cannot carry the coding (§14.6 gives
@@ -90,11 +122,20 @@ function rangeResponse(
   const mp = multipartBody(sel.stored, file.contentType, plan.ranges);
   headers['content-type'] = mp.contentType;
   headers['content-length'] = mp.length;
-  return { status: 206, headers, body: { kind: 'stream', stream: mp.open() }, route };
+  if (sel.stored.data !== undefined) return { status: 206, headers, body: { kind: 'stream', stream: mp.open(undefined) }, route };
+  return new DiskAnswer(sel.stored, 206, headers, (handle) => ({ kind: 'stream', stream: mp.open(handle) }));
 }
 
-function bodyOf(req: CoreRequest, stored: StoredVariant, start: number, end: number): ResponseBody {
-  if (req.method === 'HEAD') return EMPTY;
-  if (stored.data !== undefined) return { kind: 'bytes', data: stored.data.subarray(start, end) };
-  return { kind: 'file', path: stored.path, start, end };
+/** Bytes [start, end) of `stored`: none for HEAD, a slice of its memory copy, or read from the file. */
+function withBody(
+  req: CoreRequest,
+  status: number,
+  headers: ResponseHeaders,
+  stored: StoredVariant,
+  start: number,
+  end: number,
+): Answer {
+  if (req.method === 'HEAD') return { status, headers, body: EMPTY, route };
+  if (stored.data !== undefined) return { status, headers, body: { kind: 'bytes', data: stored.data.subarray(start, end) }, route };
+  return new DiskAnswer(stored, status, headers, (handle) => ({ kind: 'file', handle, start, end }));
 }

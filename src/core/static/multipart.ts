@@ -3,14 +3,19 @@
 // Content-Length is known in advance, so the listeners can send it.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { StoredVariant } from './representation.js';
 
 export interface MultipartBody {
   readonly contentType: string;
   readonly length: number;
-  /** Creates the stream; call once, only when the body is really sent (not for HEAD). */
-  readonly open: () => Readable;
+  /**
+   * Creates the stream, reading the parts from `handle` (the opened file; undefined when the variant is
+   * held in memory). Call once, only when the body is really sent (not for HEAD). The stream closes the
+   * handle when it closes, read to its end or destroyed.
+   */
+  readonly open: (handle: FileHandle | undefined) => Readable;
 }
 
 export function multipartBody(
@@ -30,7 +35,11 @@ export function multipartBody(
   return {
     contentType: `multipart/byteranges; boundary=${boundary}`,
     length,
-    open: () => Readable.from(parts(stored, ranges, heads, tail), { objectMode: false }),
+    open: (handle) => {
+      const stream = Readable.from(parts(stored, handle, ranges, heads, tail), { objectMode: false });
+      if (handle !== undefined) stream.once('close', () => void handle.close().catch(() => {}));
+      return stream;
+    },
   };
 }
 
@@ -38,6 +47,7 @@ export function multipartBody(
 // the generator, which closes the file stream being iterated.
 async function* parts(
   stored: StoredVariant,
+  handle: FileHandle | undefined,
   ranges: readonly { start: number; end: number }[],
   heads: readonly Buffer[],
   tail: Buffer,
@@ -45,12 +55,14 @@ async function* parts(
   for (let i = 0; i < ranges.length; i++) {
     yield heads[i]!;
     const r = ranges[i]!;
-    // A small file's memory copy is the version the headers describe; a large one is read from disk.
-    if (stored.data !== undefined) {
-      yield stored.data.subarray(r.start, r.end + 1);
+    // A small file's memory copy is the version the headers describe; a large one is read from the
+    // file opened for this response, which the part streams leave open for the next part.
+    if (handle === undefined) {
+      yield stored.data!.subarray(r.start, r.end + 1);
       continue;
     }
-    for await (const chunk of createReadStream(stored.path, { start: r.start, end: r.end, highWaterMark: 64 * 1024 })) {
+    const part = createReadStream('', { fd: handle, autoClose: false, start: r.start, end: r.end, highWaterMark: 64 * 1024 });
+    for await (const chunk of part) {
       yield chunk as Buffer;
     }
   }
