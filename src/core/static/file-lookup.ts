@@ -5,7 +5,9 @@
 //   /         the root's index.html.
 // Every file found is realpath'd and must lie under the root's realpath (no symlink escapes) and must
 // not be a dotfile there either. Results are memoised for ttlMs (see TtlCache): the one place where
-// metadata is cached, so "a changed file is seen within ttlMs" is the whole staleness story.
+// metadata is cached, so "a changed file is seen within ttlMs" is the whole staleness story for what
+// is answered from metadata alone (HEAD, 304, a memory copy). A file read from disk is checked when it
+// is opened (open-file.ts), and a stale entry is dropped (forget).
 // Files up to SMALL_FILE_BYTES are read into memory with their metadata (one open, fstat, read): most
 // requests to a site are for such files, and a memory copy saves the open/read/close of every request
 // and can never disagree with the ETag and Content-Length it is served with. Memory is bounded by
@@ -47,29 +49,35 @@ export class FileLookup {
   }
 
   lookup(rel: string, dir: boolean): Promise<Lookup> {
-    return this.#cache.get(dir ? rel + '/' : rel, () => this.#resolve(rel, dir));
+    const key = dir ? rel + '/' : rel;
+    return this.#cache.get(key, () => this.#resolve(rel, dir, key));
   }
 
-  async #resolve(rel: string, dir: boolean): Promise<Lookup> {
+  /** Drops the memo entry `file` came from: the next lookup reads the disk again. */
+  forget(file: StaticFile): void {
+    this.#cache.delete(file.memoKey);
+  }
+
+  async #resolve(rel: string, dir: boolean, key: string): Promise<Lookup> {
     const base = rel === '' ? this.#root : this.#rootPrefix + rel;
     const st = await statOrUndefined(base);
-    if (st?.isFile()) return dir ? NONE : this.#file(base, rel);
+    if (st?.isFile()) return dir ? NONE : this.#file(base, rel, key);
     if (st?.isDirectory()) {
-      const index = await this.#file(base + sep + 'index.html', rel === '' ? 'index.html' : rel + '/index.html');
+      const index = await this.#file(base + sep + 'index.html', rel === '' ? 'index.html' : rel + '/index.html', key);
       if (index.kind === 'file') return dir || rel === '' ? index : REDIRECT;
     }
     if (dir || rel === '') return NONE;
-    return this.#file(base + '.html', rel + '.html');
+    return this.#file(base + '.html', rel + '.html', key);
   }
 
   /** The file at `path` (named `rel` under the root) with its precompressed siblings, if it is one. */
-  async #file(path: string, rel: string): Promise<Lookup> {
+  async #file(path: string, rel: string, key: string): Promise<Lookup> {
     const found = await this.#variant(path);
     if (found === undefined) return NONE;
     const type = typeOf(rel);
-    if (!type.compressible) return { kind: 'file', file: staticFile(found, type, undefined, undefined) };
+    if (!type.compressible) return { kind: 'file', file: staticFile(found, type, undefined, undefined, key) };
     const [br, gzip] = await Promise.all([this.#variant(path + '.br', '-br'), this.#variant(path + '.gz', '-gz')]);
-    return { kind: 'file', file: staticFile(found, type, br, gzip) };
+    return { kind: 'file', file: staticFile(found, type, br, gzip, key) };
   }
 
   /** A regular file whose real path is inside the root and not hidden; undefined otherwise. */
@@ -98,7 +106,7 @@ async function readSmall(path: string, suffix: string): Promise<StoredVariant> {
     // Grown past the limit since the stat: serve it from disk like any large file.
     if (st.size > SMALL_FILE_BYTES) return variantOf(path, st, undefined, suffix);
     const data = await fh.readFile();
-    return variantOf(path, { size: data.length, mtimeMs: st.mtimeMs }, data, suffix);
+    return variantOf(path, { size: data.length, mtimeMs: st.mtimeMs, ino: st.ino }, data, suffix);
   } finally {
     await fh.close();
   }
@@ -112,7 +120,8 @@ function realpathOrUndefined(path: string): Promise<string | undefined> {
   return orAbsent(realpath(path));
 }
 
-async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
+/** `p`'s value, or undefined when it fails with an error that means "no such file to serve". */
+export async function orAbsent<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {

@@ -1,7 +1,10 @@
 // The response for a static file found for a GET or HEAD: content coding, validators, preconditions,
 // ranges and the body, in the order RFC 9110 evaluates them (§13.2.2: preconditions before Range).
 // An answer whose bytes are on disk (a file too large to be held in memory) is made once the file is
-// open (open-file.ts): its body reads from that handle.
+// open (open-file.ts): its body reads from that handle. When the opened file is not the one the
+// memoised metadata describes (replaced or rewritten within the memo's lifetime), the memo entry is
+// dropped and the answer is made again from the opened file's own metadata, on the same handle: its
+// headers and its bytes always describe one file.
 import type { FileHandle } from 'node:fs/promises';
 import type { CoreRequest, CoreResponse, ResponseBody, ResponseHeaders } from '../contract.js';
 import { compressedBuffer, compressedStream } from './compress.js';
@@ -10,10 +13,12 @@ import { multipartBody } from './multipart.js';
 import { openStored } from './open-file.js';
 import { evaluatePreconditions, ifRangeAllows } from './preconditions.js';
 import { planRanges } from './ranges.js';
-import type { StaticFile, StoredVariant } from './representation.js';
+import { describes, type StaticFile, type StoredVariant, variantOf, withVariant } from './representation.js';
 
 export interface FileResponseOptions extends EncodingPolicy {
   readonly cacheControl: string;
+  /** Drops the metadata memo entry of a file found changed on disk. */
+  readonly forget: (file: StaticFile) => void;
 }
 
 const EMPTY: ResponseBody = { kind: 'empty' };
@@ -31,19 +36,48 @@ class DiskAnswer {
 
 type Answer = CoreResponse | Promise<CoreResponse> | DiskAnswer;
 
-export function fileResponse(req: CoreRequest, file: StaticFile, o: FileResponseOptions): CoreResponse | Promise<CoreResponse> {
+/**
+ * The answer for `file`; undefined when the file it needs from disk is no longer there (removed, or a
+ * symlink now) or has changed so that another file is needed: its memo entry has been dropped, and
+ * the caller should look the path up again.
+ */
+export function fileResponse(
+  req: CoreRequest,
+  file: StaticFile,
+  o: FileResponseOptions,
+): CoreResponse | Promise<CoreResponse | undefined> {
   const a = answer(req, file, o);
-  return a instanceof DiskAnswer ? fromDisk(a) : a;
+  return a instanceof DiskAnswer ? fromDisk(req, file, o, a) : a;
 }
 
-async function fromDisk(a: DiskAnswer): Promise<CoreResponse> {
-  const handle = await openStored(a.stored);
+async function fromDisk(req: CoreRequest, file: StaticFile, o: FileResponseOptions, a: DiskAnswer): Promise<CoreResponse | undefined> {
+  const opened = await openStored(a.stored);
+  if (opened === undefined) {
+    o.forget(file);
+    return undefined;
+  }
+  const { handle, stats } = opened;
+  let again: Answer;
   try {
-    return { status: a.status, headers: a.headers, body: a.body(handle), route };
+    if (describes(a.stored, stats)) return made(a, handle);
+    // Not the file the memo describes: the whole answer (validators, preconditions, ranges, coding)
+    // is made again from the metadata of the file opened, and read from it.
+    o.forget(file);
+    const fresh = variantOf(a.stored.path, stats, undefined, a.stored.suffix);
+    again = answer(req, withVariant(file, a.stored, fresh), o);
+    // The same file still, by its path: the handle holds its bytes (the variant chosen does not move).
+    if (again instanceof DiskAnswer && again.stored.path === fresh.path) return made(again, handle);
   } catch (e) {
-    void handle.close().catch(() => {});
+    await handle.close();
     throw e;
   }
+  // Answered without the bytes (a 304 on the new ETag, a 416 by the new size): the handle is not needed.
+  await handle.close();
+  return again instanceof DiskAnswer ? undefined : again;
+}
+
+function made(a: DiskAnswer, handle: FileHandle): CoreResponse {
+  return { status: a.status, headers: a.headers, body: a.body(handle), route };
 }
 
 function answer(req: CoreRequest, file: StaticFile, o: FileResponseOptions): Answer {

@@ -11,6 +11,9 @@
 // - Dotfiles are hidden (404, or the proxy when one is configured) except under /.well-known/ (RFC 8615);
 //   `..`, encoded slashes/backslashes/NUL and invalid encodings are 400 (request-path.ts).
 // - Metadata (and the bytes of files ≤ 16 KiB) is memoised for 1 s: changes on disk show within 1 s.
+//   A larger file is opened before it is answered and its fstat compared with the memo: replaced or
+//   rewritten meanwhile, it is answered from what was opened (file-response.ts), never with the old
+//   version's Content-Length, Content-Range or ETag; gone meanwhile, it is looked up again.
 // - On the fly: text-like types (compressible/mime-db) of 1 KiB to 8 MiB, never for Range requests;
 //   RWS_CONFIG_COMPRESSION=off stops it, precompressed siblings are still served.
 // - Range on a precompressed sibling: one range is a 206 of the sibling's bytes; several get the whole
@@ -37,6 +40,7 @@ export function createStaticHandler(config: Config): StaticHandler {
   // Resolved once: every file's realpath is compared against it (symlink escapes).
   const files = new FileLookup({ root: realpathSync(config.root), ttlMs: METADATA_TTL_MS, maxEntries: METADATA_MAX_ENTRIES });
   const options: FileResponseOptions = {
+    forget: (file) => files.forget(file),
     cacheControl: config.cacheControl,
     compress: config.compression,
     minSize: COMPRESS_MIN_BYTES,
@@ -50,20 +54,28 @@ export function createStaticHandler(config: Config): StaticHandler {
       const target = parseRequestPath(req.path);
       if (target.kind === 'bad') return textResponse(400, 'bad request', 'bad_request');
       if (target.kind === 'none') return null;
-      const found = await files.lookup(target.rel, target.dir);
-      if (found.kind === 'none') return null;
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        // With CORS on, OPTIONS is served (preflights by the CORS policy before this point, any other
-        // OPTIONS here, RFC 9110 §9.3.7), so Allow must list it and OPTIONS must not be refused.
-        if (req.method === 'OPTIONS' && corsOn) return emptyResponse(204, { allow, 'content-length': 0 }, 'static');
-        return textResponse(405, 'method not allowed', 'static', { allow });
+      // Twice at most: a file gone between its memoised lookup and its opening is looked up again
+      // (fileResponse dropped the memo entry); gone again just after being found, it is being replaced
+      // right now.
+      for (let attempt = 1; ; attempt++) {
+        const found = await files.lookup(target.rel, target.dir);
+        if (found.kind === 'none') return null;
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          // With CORS on, OPTIONS is served (preflights by the CORS policy before this point, any other
+          // OPTIONS here, RFC 9110 §9.3.7), so Allow must list it and OPTIONS must not be refused.
+          if (req.method === 'OPTIONS' && corsOn) return emptyResponse(204, { allow, 'content-length': 0 }, 'static');
+          return textResponse(405, 'method not allowed', 'static', { allow });
+        }
+        if (found.kind === 'redirect') {
+          // As nginx: a directory asked for without its slash moves there, so relative links in its
+          // index resolve against the directory. The Location is built from the validated path only.
+          return emptyResponse(301, { location: target.raw + '/' + target.query, 'content-length': 0 }, 'redirect');
+        }
+        const res = fileResponse(req, found.file, options);
+        const answered = res instanceof Promise ? await res : res;
+        if (answered !== undefined) return answered;
+        if (attempt === 2) return textResponse(503, 'file being replaced, try again', 'static', { 'retry-after': '1' });
       }
-      if (found.kind === 'redirect') {
-        // As nginx: a directory asked for without its slash moves there, so relative links in its
-        // index resolve against the directory. The Location is built from the validated path only.
-        return emptyResponse(301, { location: target.raw + '/' + target.query, 'content-length': 0 }, 'redirect');
-      }
-      return fileResponse(req, found.file, options);
     },
     notFound: (req) => notFoundResponse(req, files),
   };

@@ -3,6 +3,7 @@ import type { CoreRequest, CoreResponse, ResponseBody } from '../contract.js';
 import { textResponse, withoutBody } from '../responses.js';
 import type { FileLookup } from './file-lookup.js';
 import { openStored } from './open-file.js';
+import { describes } from './representation.js';
 
 export async function notFoundResponse(req: CoreRequest, files: FileLookup): Promise<CoreResponse> {
   const page = await files.lookup('404.html', false);
@@ -16,6 +17,13 @@ export async function notFoundResponse(req: CoreRequest, files: FileLookup): Pro
   let body: ResponseBody;
   if (req.method === 'HEAD') body = { kind: 'empty' };
   else if (file.data !== undefined) body = { kind: 'bytes', data: file.data };
-  else body = { kind: 'file', handle: await openStored(file), start: 0, end: file.size };
+  else {
+    // Read from disk: its length is the opened file's, whatever the memo says (file-response.ts).
+    const opened = await openStored(file);
+    if (opened === undefined || !describes(file, opened.stats)) files.forget(file);
+    if (opened === undefined) return textResponse(404, 'not found', 'not_found');
+    headers['content-length'] = opened.stats.size;
+    body = { kind: 'file', handle: opened.handle, start: 0, end: opened.stats.size };
+  }
   return { status: 404, headers, body, route: 'not_found' };
 }

@@ -17,6 +17,11 @@ export interface StoredVariant {
   readonly mtimeSec: number;
   /** The content itself for small files (see file-lookup.ts), read with the metadata it matches. */
   readonly data: Buffer | undefined;
+  /** What the metadata was read from, for telling whether an opened file is still it (describes). */
+  readonly ino: number;
+  readonly mtimeMs: number;
+  /** The ETag suffix of this variant ('' for the file itself). */
+  readonly suffix: string;
 }
 
 export interface StaticFile extends StoredVariant {
@@ -30,6 +35,8 @@ export interface StaticFile extends StoredVariant {
   readonly etagStem: string;
   /** On-the-fly compressions of `data`, made once per metadata entry on first use. */
   readonly compressed: Map<string, Promise<Buffer>>;
+  /** The metadata memo's key for this file (file-lookup.ts), to drop the entry once it is stale. */
+  readonly memoKey: string;
 }
 
 const fallbackType = 'application/octet-stream';
@@ -38,10 +45,29 @@ const fallbackType = 'application/octet-stream';
 // the content, and a change of either gives a new tag. A same-size rewrite within the same microsecond
 // would keep the tag; nginx accepts the same trade-off. `suffix` tells encoded variants apart, since
 // RFC 9110 §8.8.3.3 requires distinct tags for distinct representations.
-export function variantOf(path: string, st: Pick<Stats, 'size' | 'mtimeMs'>, data: Buffer | undefined, suffix = ''): StoredVariant {
+export function variantOf(path: string, st: FileStats, data: Buffer | undefined, suffix = ''): StoredVariant {
   const stem = `${st.size.toString(16)}-${Math.floor(st.mtimeMs * 1000).toString(16)}${suffix}`;
   const mtimeSec = Math.floor(st.mtimeMs / 1000) * 1000;
-  return { path, size: st.size, etag: `"${stem}"`, lastModified: new Date(mtimeSec).toUTCString(), mtimeSec, data };
+  const { ino, mtimeMs } = st;
+  return { path, size: st.size, etag: `"${stem}"`, lastModified: new Date(mtimeSec).toUTCString(), mtimeSec, data, ino, mtimeMs, suffix };
+}
+
+export type FileStats = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
+
+/**
+ * Whether an opened file is the one `v` was made from: same inode, size and modification time. A new
+ * file renamed over the path has another inode; a rewrite changes the modification time (and mostly
+ * the size). A same-size rewrite within the same mtime tick goes unseen, as it does for the ETag.
+ */
+export function describes(v: StoredVariant, st: FileStats): boolean {
+  return st.ino === v.ino && st.size === v.size && st.mtimeMs === v.mtimeMs;
+}
+
+/** `file` with its variant `old` (the file itself or a sibling) replaced by `fresh`. */
+export function withVariant(file: StaticFile, old: StoredVariant, fresh: StoredVariant): StaticFile {
+  if (old === file.br) return { ...file, br: fresh };
+  if (old === file.gzip) return { ...file, gzip: fresh };
+  return staticFile(fresh, file, file.br, file.gzip, file.memoKey);
 }
 
 /** Content-Type from the extension (text types, JS and JSON with charset=utf-8, via mime-types). */
@@ -56,9 +82,11 @@ export function typeOf(name: string): { contentType: string; compressible: boole
 
 export function staticFile(
   variant: StoredVariant,
-  type: { contentType: string; compressible: boolean },
+  type: { readonly contentType: string; readonly compressible: boolean },
   br: StoredVariant | undefined,
   gzip: StoredVariant | undefined,
+  memoKey: string,
 ): StaticFile {
-  return { ...variant, ...type, br, gzip, etagStem: variant.etag.slice(1, -1), compressed: new Map() };
+  const { contentType, compressible } = type;
+  return { ...variant, contentType, compressible, br, gzip, etagStem: variant.etag.slice(1, -1), compressed: new Map(), memoKey };
 }

@@ -28,4 +28,8 @@ export class TtlCache<V> {
     });
     return value;
   }
+
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
 }
