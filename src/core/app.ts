@@ -115,7 +115,7 @@ export function createCore(parts: CoreParts): Core {
       return decorate(req, res);
     },
     finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number) {
-      releaseBody(res.body);
+      releaseBody(res.body, end.aborted);
       observer.requestFinished(req, res, end, performance.now() - startedAt);
     },
     connectionOpened(protocol: Protocol) {

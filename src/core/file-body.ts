@@ -11,12 +11,19 @@ export function readFileBody(body: FileBody, chunk: number): Readable {
   return createReadStream('', { fd: body.handle, start: body.start, end: body.end - 1, highWaterMark: chunk });
 }
 
-/** Releases what a body still holds; a body read to its end has released it already. */
-export function releaseBody(body: ResponseBody): void {
+/**
+ * Releases what a body still holds once its exchange has ended. A file handle is closed (a no-op once
+ * the stream reading it has closed it). A stream is destroyed when the exchange was cut or nobody ever
+ * read it; one the listener consumed is left alone: it closes itself at its end. A listener may report
+ * an exchange complete before the stream's 'end' (HTTP/3 sends the FIN with the last declared byte),
+ * and destroying an origin's body then made undici report the response as cut.
+ */
+export function releaseBody(body: ResponseBody, aborted: boolean): void {
   if (body.kind === 'stream') {
-    if (!body.stream.destroyed) body.stream.destroy();
+    const s = body.stream;
+    if (!s.destroyed && (aborted || s.readableFlowing === null)) s.destroy();
   } else if (body.kind === 'file') {
-    // A no-op once the stream reading it has closed it; waits for a read still in flight.
+    // Waits for a read still in flight.
     body.handle.close().catch(() => {});
   }
 }

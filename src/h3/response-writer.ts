@@ -166,6 +166,8 @@ export class ResponseWriter {
   // The body source failed mid-response (file read error, origin cut off): the response cannot be
   // completed, so the stream is reset rather than ended as if it were whole (RFC 9114 §4.1.1).
   #fail(): void {
+    // After the FIN went out the response is whole; a late error from its source changes nothing.
+    if (this.#finished) return;
     this.#conn.streamShutdown(this.#id, 'write', H3Code.H3_INTERNAL_ERROR);
     this.abort();
   }
