@@ -50,7 +50,7 @@ it('every field named by any Connection field is dropped, case-insensitively', (
 
 it('an IPv4 peer seen on a dual-stack socket is forwarded in IPv4 form', () => {
   const h = upstreamRequestHeaders(h3Request({ 'x-forwarded-for': '198.51.100.9' }, { remoteAddress: '::ffff:192.0.2.1' }), 'o:80');
-  assert.equal(h['x-forwarded-for'], '198.51.100.9, 192.0.2.1');
+  assert.equal(h['x-forwarded-for'], '192.0.2.1');
 });
 
 it("no authority from the client: Host falls back to the origin's, X-Forwarded-Host is not invented", () => {

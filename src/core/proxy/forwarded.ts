@@ -11,7 +11,7 @@ export function viaEntry(protocol: Protocol): string {
   return `${versions[protocol]} ${pseudonym}`;
 }
 
-/** Appends an element to a comma-separated list field (Via, X-Forwarded-For), keeping earlier hops. */
+/** Appends an element to a comma-separated list field (Via), keeping earlier hops. */
 export function appendToList(existing: string | string[] | number | undefined, item: string): string {
   const earlier = Array.isArray(existing) ? existing.join(', ') : existing === undefined ? '' : String(existing).trim();
   return earlier === '' ? item : `${earlier}, ${item}`;

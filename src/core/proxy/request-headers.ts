@@ -5,8 +5,26 @@ import { appendToList, viaEntry } from './forwarded.js';
 import { endToEnd } from './hop-by-hop.js';
 
 // Expect: the listener already answered 100-continue itself (node does), and undici refuses the field.
-// The rest are set below from what this edge knows, never copied from the client.
-const replaced = new Set(['host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'via']);
+// host, x-forwarded-*, via: set below from what this edge knows, never copied from the client.
+// The rest are claims about earlier proxies. rws-edge is the first hop (the Service in front of it is
+// L4): nothing before it is a proxy the origin could trust, so a client's own Forwarded (RFC 7239),
+// X-Forwarded-Port/-Prefix/-Ssl/-Scheme or X-Real-IP would only let it pose as another address, scheme
+// or host to an origin that believes what its proxy sends. Dropped, not replaced: the origin gets the
+// edge's facts from X-Forwarded-For/-Proto/-Host.
+const replaced = new Set([
+  'host',
+  'expect',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'via',
+  'forwarded',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
+  'x-forwarded-ssl',
+  'x-forwarded-scheme',
+  'x-real-ip',
+]);
 
 export type UpstreamHeaders = Record<string, string | string[]>;
 
@@ -18,9 +36,10 @@ export type UpstreamHeaders = Record<string, string | string[]>;
 export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): UpstreamHeaders {
   const h: UpstreamHeaders = endToEnd(req.headers, replaced);
   h['host'] = req.authority || fallbackHost;
-  // The edge is the first trusted hop: it appends the peer it saw to whatever list the client sent.
+  // The edge is the first hop, so the peer it saw is the client: a list the client sent is its own claim
+  // and is replaced, not appended to (an origin reading the leftmost entry would take it as the client).
   const peer = plainAddress(req.remoteAddress);
-  if (peer !== '') h['x-forwarded-for'] = appendToList(req.headers['x-forwarded-for'], peer);
+  if (peer !== '') h['x-forwarded-for'] = peer;
   // Scheme and host are facts this edge observed: a client's own claims are overwritten, not kept.
   h['x-forwarded-proto'] = req.scheme;
   if (req.authority !== '') h['x-forwarded-host'] = req.authority;
