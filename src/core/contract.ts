@@ -25,6 +25,11 @@ export interface CoreRequest {
   readonly body: Readable | null;
   readonly remoteAddress: string;
   readonly protocol: Protocol;
+  /**
+   * HTTP/1.x only: the version of the request line as node's parser read it ('1.0', '1.1'). Absent on
+   * HTTP/2 and HTTP/3, where `protocol` is the version.
+   */
+  readonly httpVersion?: string;
   /** Aborts when the client goes away (socket closed, RST_STREAM, QUIC RESET_STREAM/STOP_SENDING). */
   readonly signal: AbortSignal;
   /** Set by the core when it accepts the request: the validated incoming X-Request-Id or a new one. */

@@ -32,6 +32,11 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
     this.body = hasBody(raw) ? raw : null;
   }
 
+  // A getter: node already keeps the string, and only the proxy's Via reads it.
+  get httpVersion(): string {
+    return this.#raw.httpVersion;
+  }
+
   get remoteAddress(): string {
     return (this.#remote ??= this.#raw.socket?.remoteAddress ?? '');
   }

@@ -43,7 +43,7 @@ export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): 
   // Scheme and host are facts this edge observed: a client's own claims are overwritten, not kept.
   h['x-forwarded-proto'] = req.scheme;
   if (req.authority !== '') h['x-forwarded-host'] = req.authority;
-  h['via'] = appendToList(req.headers['via'], viaEntry(req.protocol));
+  h['via'] = appendToList(req.headers['via'], viaEntry(req.protocol, req.httpVersion));
   if (req.requestId !== undefined) h['x-request-id'] = req.requestId;
   return h;
 }
