@@ -5,20 +5,28 @@ export function basePath(upstream: URL): string {
   return upstream.pathname.replace(/\/+$/, '');
 }
 
+// A dot-segment (RFC 3986 §3.3) in the path, before any query: "." or "..", the dots raw or as %2E
+// (the same character, §6.2.2.2), between "/", "\" (WHATWG URL parsers read it as "/" in http(s)
+// URLs) or their encodings %2F and %5C (for origins that decode before they resolve). Clients remove
+// dot-segments before sending (§5.2.4), so only a crafted request has one; forwarded, it could resolve
+// above the upstream URL's path at the origin. One anchored test, linear in the path, no allocation.
+const dotSegment = /^[^?]*?(?:[/\\]|%2f|%5c)(?:\.|%2e){1,2}(?:[/\\?]|%2f|%5c|$)/i;
+
 /**
  * `base` + the client's path and query, as sent. A client may use absolute-form (RFC 9112 §3.2.2,
  * "GET http://host/x"); it is reduced to origin-form. Anything else that does not start with '/'
- * (asterisk-form, garbage) has no meaning for the origin: null.
+ * (asterisk-form, garbage), and a path with a dot-segment, is not forwarded: null.
  */
 export function targetPath(base: string, path: string): string | null {
-  if (path.startsWith('/')) return base + path;
-  if (/^https?:\/\//i.test(path)) {
+  let own: string;
+  if (path.startsWith('/')) own = path;
+  else if (/^https?:\/\//i.test(path)) {
     try {
       const u = new URL(path);
-      return base + u.pathname + u.search;
+      own = u.pathname + u.search;
     } catch {
       return null;
     }
-  }
-  return null;
+  } else return null;
+  return dotSegment.test(own) ? null : base + own;
 }

@@ -9,7 +9,8 @@
 // - /dir (a directory with index.html) → 301 to /dir/ with the query kept (nginx); /dir/ without an
 //   index → 404 (no listings); /page → page.html when no page file or indexed directory exists.
 // - Dotfiles are hidden (404, or the proxy when one is configured) except under /.well-known/ (RFC 8615);
-//   `..`, encoded slashes/backslashes/NUL and invalid encodings are 400 (request-path.ts).
+//   `..`, encoded slashes/backslashes/NUL and invalid encodings name no file (request-path.ts): 400, or
+//   the proxy when one is configured (which refuses dot-segments itself, proxy/target-path.ts).
 // - Metadata (and the bytes of files ≤ 16 KiB) is memoised for 1 s: changes on disk show within 1 s.
 //   A larger file is opened before it is answered and its fstat compared with the memo: replaced or
 //   rewritten meanwhile, it is answered from what was opened (file-response.ts), never with the old
@@ -48,11 +49,15 @@ export function createStaticHandler(config: Config): StaticHandler {
   };
   const corsOn = config.corsAllowOrigins !== undefined;
   const allow = corsOn ? 'GET, HEAD, OPTIONS' : 'GET, HEAD';
+  // A target that cannot name a file may still name an origin resource: %2F in a segment is data, not a
+  // delimiter (RFC 3986 §2.2), and APIs use it. So with an origin such a target is left to the proxy,
+  // which forwards it as sent; no file is looked up for it either way.
+  const unmappable = config.upstream === undefined ? () => textResponse(400, 'bad request', 'bad_request') : () => null;
 
   return {
     async serve(req: CoreRequest): Promise<CoreResponse | null> {
       const target = parseRequestPath(req.path);
-      if (target.kind === 'bad') return textResponse(400, 'bad request', 'bad_request');
+      if (target.kind === 'bad') return unmappable();
       if (target.kind === 'none') return null;
       // Twice at most: a file gone between its memoised lookup and its opening is looked up again
       // (fileResponse dropped the memo entry); gone again just after being found, it is being replaced

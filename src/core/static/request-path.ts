@@ -7,9 +7,10 @@
 //   form (`*`, authority-form) names no file;
 // - the query is dropped; empty segments (`//`) are merged, as nginx's merge_slashes does;
 // - each segment is percent-decoded exactly once (`%252e` stays the literal `%2e`);
-// - → 'bad' (400): a backslash anywhere, invalid percent-encoding or UTF-8, a decoded `/`, `\`, NUL or
-//   other control character, and `.` or `..` segments (raw or encoded): a client never needs them, since
-//   RFC 3986 §5.2.4 dot-segment removal happens before a request is sent;
+// - → 'bad' (400, or the proxy when one is configured): a backslash anywhere, invalid percent-encoding
+//   or UTF-8, a decoded `/`, `\`, NUL or other control character, and `.` or `..` segments (raw or
+//   encoded): a client never needs them, since RFC 3986 §5.2.4 dot-segment removal happens before a
+//   request is sent;
 // - → 'hidden' (no file): any other segment starting with `.` (dotfiles, `.git`, `.env`), except a first
 //   segment `.well-known` (RFC 8615: ACME challenges, security.txt live there).
 
