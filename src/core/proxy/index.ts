@@ -9,6 +9,7 @@ import type { Observer } from '../observer.js';
 import { textResponse } from '../responses.js';
 import { limitBody } from './body-limit.js';
 import { classify, failureResponse, type UpstreamOutcome } from './failure.js';
+import { answerAsFinalRecipient, maxForwards } from './max-forwards.js';
 import { upstreamRequestHeaders } from './request-headers.js';
 import { clientResponseHeaders, validFinalStatus } from './response-headers.js';
 import { basePath, targetPath } from './target-path.js';
@@ -41,6 +42,8 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
   async function forward(req: CoreRequest): Promise<CoreResponse> {
     // undici cannot tunnel, and the edge does not offer CONNECT to the public.
     if (req.method === 'CONNECT') return textResponse(405, 'method not allowed', 'proxy');
+    const hops = maxForwards(req);
+    if (hops === 0) return answerAsFinalRecipient(req);
     const path = targetPath(base, req.path);
     if (path === null) return textResponse(400, 'bad request target', 'proxy');
     const body = req.body === null ? null : limitBody(req.body, config.maxBodySize);
@@ -50,7 +53,7 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
       answer = await pool.request({
         method: req.method as Dispatcher.HttpMethod,
         path,
-        headers: upstreamRequestHeaders(req, upstream!.host),
+        headers: upstreamRequestHeaders(req, upstream!.host, hops),
         body,
         signal: req.signal,
       });

@@ -3,6 +3,7 @@
 import type { CoreRequest } from '../contract.js';
 import { appendToList, viaEntry } from './forwarded.js';
 import { endToEnd } from './hop-by-hop.js';
+import { decremented } from './max-forwards.js';
 
 // Expect: the listener already answered 100-continue itself (node does), and undici refuses the field.
 // host, x-forwarded-*, via: set below from what this edge knows, never copied from the client.
@@ -31,9 +32,10 @@ export type UpstreamHeaders = Record<string, string | string[]>;
 /**
  * Host stays the client's authority (as nginx with `proxy_set_header Host $host`, Envoy and Caddy do):
  * virtual hosts, redirects and absolute links at the origin keep naming the public host. `fallbackHost`
- * (the origin's own host) is used only when the client sent none.
+ * (the origin's own host) is used only when the client sent none. `maxForwards`: the valid
+ * Max-Forwards of an OPTIONS or TRACE request (max-forwards.ts), above 0.
  */
-export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): UpstreamHeaders {
+export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string, maxForwards?: number): UpstreamHeaders {
   const h: UpstreamHeaders = endToEnd(req.headers, replaced);
   h['host'] = req.authority || fallbackHost;
   // The edge is the first hop, so the peer it saw is the client: a list the client sent is its own claim
@@ -45,6 +47,8 @@ export function upstreamRequestHeaders(req: CoreRequest, fallbackHost: string): 
   if (req.authority !== '') h['x-forwarded-host'] = req.authority;
   h['via'] = appendToList(req.headers['via'], viaEntry(req.protocol, req.httpVersion));
   if (req.requestId !== undefined) h['x-request-id'] = req.requestId;
+  // RFC 9110 §7.6.2: an OPTIONS or TRACE with Max-Forwards above 0 goes on with the value decremented.
+  if (maxForwards !== undefined) h['max-forwards'] = decremented(maxForwards);
   return h;
 }
 
