@@ -30,7 +30,8 @@ export function createCors(config: Config): CorsPolicy | undefined {
     preflight(req) {
       // A preflight is an OPTIONS with Access-Control-Request-Method; any other OPTIONS is a normal request.
       if (req.method !== 'OPTIONS' || typeof req.headers['access-control-request-method'] !== 'string') return null;
-      const headers: ResponseHeaders = { 'content-length': 0 };
+      // No Content-Length: a 204 must not carry one (RFC 9110 §8.6).
+      const headers: ResponseHeaders = {};
       const origin = allowOrigin(req);
       // A refused origin still gets a 204, without the allow fields: the browser then blocks the request.
       if (origin !== undefined) {

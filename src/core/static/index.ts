@@ -68,7 +68,7 @@ export function createStaticHandler(config: Config): StaticHandler {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           // With CORS on, OPTIONS is served (preflights by the CORS policy before this point, any other
           // OPTIONS here, RFC 9110 §9.3.7), so Allow must list it and OPTIONS must not be refused.
-          if (req.method === 'OPTIONS' && corsOn) return emptyResponse(204, { allow, 'content-length': 0 }, 'static');
+          if (req.method === 'OPTIONS' && corsOn) return emptyResponse(204, { allow }, 'static');
           return textResponse(405, 'method not allowed', 'static', { allow });
         }
         if (found.kind === 'redirect') {

@@ -80,6 +80,18 @@ export const headerCases: Case[] = [
       assert.equal(refused.headers['access-control-allow-methods'], undefined);
     },
   },
+  {
+    name: 'a 204 carries no Content-Length (RFC 9110 §8.6): preflight and a plain OPTIONS on a file',
+    async run(d) {
+      const preflight = await d.request({ method: 'OPTIONS', path: '/hello.txt', headers: { origin: allowedOrigin, 'access-control-request-method': 'GET' } });
+      const plain = await d.request({ method: 'OPTIONS', path: '/hello.txt' });
+      for (const res of [preflight, plain]) {
+        expectStatus(res, 204);
+        assert.equal(res.headers['content-length'], undefined);
+        assert.equal(res.body.length, 0);
+      }
+    },
+  },
 ];
 
 /** Run against a server without RWS_CONFIG_CORS_ALLOW_ORIGINS. */
