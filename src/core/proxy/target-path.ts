@@ -13,20 +13,12 @@ export function basePath(upstream: URL): string {
 const dotSegment = /^[^?]*?(?:[/\\]|%2f|%5c)(?:\.|%2e){1,2}(?:[/\\?]|%2f|%5c|$)/i;
 
 /**
- * `base` + the client's path and query, as sent. A client may use absolute-form (RFC 9112 §3.2.2,
- * "GET http://host/x"); it is reduced to origin-form. Anything else that does not start with '/'
- * (asterisk-form, garbage), and a path with a dot-segment, is not forwarded: null.
+ * `base` + the client's path and query, as sent. Listeners hand the core origin-form targets (HTTP/1.1
+ * reduces absolute-form itself, src/node-http/request-target.ts; HTTP/2 and HTTP/3 carry nothing else),
+ * so anything that does not start with '/' (asterisk-form, garbage), and a path with a dot-segment, is
+ * not forwarded: null.
  */
 export function targetPath(base: string, path: string): string | null {
-  let own: string;
-  if (path.startsWith('/')) own = path;
-  else if (/^https?:\/\//i.test(path)) {
-    try {
-      const u = new URL(path);
-      own = u.pathname + u.search;
-    } catch {
-      return null;
-    }
-  } else return null;
-  return dotSegment.test(own) ? null : base + own;
+  if (!path.startsWith('/') || dotSegment.test(path)) return null;
+  return base + path;
 }
