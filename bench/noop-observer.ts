@@ -7,6 +7,7 @@ export const noopObserver: Observer = {
   requestFinished() {},
   connectionOpened() {},
   connectionClosed() {},
+  connectionCut() {},
   upstreamFinished() {},
   quicEvent() {},
   event() {},

@@ -2,7 +2,7 @@
 // preflights, static files and the proxy, and adds the headers every response carries. Protocol
 // differences stay in the listeners; the only protocol-aware decision here is Alt-Svc, which RFC 7838
 // makes a property of the origin's TLS responses.
-import type { Core, CoreRequest, CoreResponse, ExchangeEnd, Protocol, Refusal } from './contract.js';
+import type { Core, CoreRequest, CoreResponse, CutReason, ExchangeEnd, Protocol, Refusal } from './contract.js';
 import type { Config } from './config/options.js';
 import { releaseBody } from './file-body.js';
 import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
@@ -123,6 +123,9 @@ export function createCore(parts: CoreParts): Core {
     },
     connectionClosed(protocol: Protocol) {
       observer.connectionClosed(protocol);
+    },
+    connectionCut(protocol: Protocol, reason: CutReason, remoteAddress: string | undefined) {
+      observer.connectionCut(protocol, reason, remoteAddress);
     },
     draining() {
       return lifecycle.isDraining();

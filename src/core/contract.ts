@@ -8,6 +8,15 @@ import type { Route } from './observability/labels.js';
 
 export type Protocol = 'h1' | 'h2' | 'h3';
 
+/**
+ * Why a TCP listener closed a connection on its own (rws_connections_cut_total): node's HTTP/1.1 parser
+ * refused a request (`bad_request` 400, `headers_too_large` 431, `request_timeout` 408: slow-loris),
+ * too many requests pipelined unanswered (`pipeline_limit`), an HTTP/2 client over its stream-reset limit
+ * (`reset_limit`, CVE-2023-44487), or an HTTP/2 client that stopped reading and answered no PING
+ * (`unresponsive`). QUIC's closes are counted by the driver (rws_quic_*).
+ */
+export type CutReason = 'bad_request' | 'headers_too_large' | 'request_timeout' | 'pipeline_limit' | 'reset_limit' | 'unresponsive';
+
 /** Request header map: lower-case names; repeated fields are arrays (as node:http gives them). */
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 /** Response header map: lower-case names; `set-cookie` and other repeatable fields may be arrays. */
@@ -109,6 +118,8 @@ export interface Core {
   /** Per-protocol transport connection accounting (TCP connections for h1/h2, QUIC connections for h3). */
   connectionOpened(protocol: Protocol): void;
   connectionClosed(protocol: Protocol): void;
+  /** A listener closed a connection on its own, for `reason`; called once, before the close. */
+  connectionCut(protocol: Protocol, reason: CutReason, remoteAddress: string | undefined): void;
   /** Whether new exchanges should be told the server is going away (HTTP/1.1 Connection: close). */
   draining(): boolean;
 }

@@ -1,7 +1,7 @@
 // What the core reports for observability (metrics and logs). The implementation lives in
 // src/core/observability/ (the only modules that import pino and prom-client); this interface keeps the
 // rest of the core, and the tests, independent of both. Series and log fields: docs/metrics.md.
-import type { CoreRequest, CoreResponse, ExchangeEnd, Protocol } from './contract.js';
+import type { CoreRequest, CoreResponse, CutReason, ExchangeEnd, Protocol } from './contract.js';
 
 /** How an origin request ended: ok = the origin answered (any status), error = connect/reset/protocol failure. */
 export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'aborted';
@@ -18,6 +18,8 @@ export interface Observer {
   requestFinished(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): void;
   connectionOpened(protocol: Protocol): void;
   connectionClosed(protocol: Protocol): void;
+  /** A listener closed a connection on its own (rws_connections_cut_total, and a log line). */
+  connectionCut(protocol: Protocol, reason: CutReason, remoteAddress: string | undefined): void;
   /** One origin request is over (the proxy calls this once per attempt); `ms` until headers or failure. */
   upstreamFinished(outcome: UpstreamOutcome, ms: number): void;
   quicEvent(name: QuicEventName, label?: string): void;

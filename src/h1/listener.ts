@@ -7,7 +7,7 @@ import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { checkContinue } from '../node-http/continue-on-read.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
-import { clientError, refuseConnect } from '../node-http/client-error.js';
+import { clientErrorHandler, refuseConnect } from '../node-http/client-error.js';
 import { listenOn } from '../node-http/listen-on.js';
 
 export interface H1Options {
@@ -47,7 +47,7 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
     socket.once('close', () => core.connectionClosed('h1'));
   });
   // Malformed requests get node's 400/431 and the socket is closed; never an uncaught error.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  server.on('clientError', clientErrorHandler(core));
   server.on('connect', refuseConnect);
 
   return {

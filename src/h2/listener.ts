@@ -2,10 +2,9 @@
 // allowHTTP1. A thin translator into the core, like src/h1. HTTP/2 sessions drain with a two-phase
 // GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
 import { constants, createSecureServer, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
-import type { Socket } from 'node:net';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Core, Listener } from '../core/contract.js';
-import { clientError, refuseConnect } from '../node-http/client-error.js';
+import { clientErrorHandler, refuseConnect } from '../node-http/client-error.js';
 import { checkContinue } from '../node-http/continue-on-read.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
@@ -39,7 +38,7 @@ export interface H2Options {
 
 export function createH2Listener(core: Core, o: H2Options): Listener {
   const h1 = new ConnectionTracker();
-  const sessions = new SessionTracker(o.resetLimit, o.pingTimeoutMs);
+  const sessions = new SessionTracker(o.resetLimit, o.pingTimeoutMs, (reason, address) => core.connectionCut('h2', reason, address));
   const gate = new PipelineGate(o.maxPipelinedRequests, h1);
   const server: Http2SecureServer = createSecureServer({
     cert: o.cert,
@@ -104,7 +103,7 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     nextSocket = undefined;
   });
   server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => clientError(err, socket));
+  server.on('clientError', clientErrorHandler(core));
   // HTTP/1.1 over TLS; an HTTP/2 CONNECT is answered in ./serve-stream.ts.
   server.on('connect', refuseConnect);
   server.on('tlsClientError', () => {}); // failed handshakes (scanners, wrong SNI) are routine on an edge

@@ -30,7 +30,10 @@
 import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { Waiters } from '../node-http/waiters.js';
+import type { CutReason } from '../core/contract.js';
 import { ResetBucket, type ResetLimit } from './reset-limit.js';
+
+type OnCut = (reason: CutReason, remoteAddress: string | undefined) => void;
 
 const maxStreamId = 2 ** 31 - 1;
 /** Longest wait for the PING ack before sending the second GOAWAY anyway. */
@@ -84,10 +87,16 @@ export class SessionTracker {
   /** The liveness probe: one interval for all sessions, from the first session to destroyAll(). */
   #probe: NodeJS.Timeout | undefined;
 
-  /** `pingTimeoutMs`: the silence before a PING, and the wait for its ACK (RWS_CONFIG_H2_PING_TIMEOUT_MS). */
-  constructor(resetLimit: ResetLimit, pingTimeoutMs: number) {
+  readonly #onCut: OnCut;
+
+  /**
+   * `pingTimeoutMs`: the silence before a PING, and the wait for its ACK (RWS_CONFIG_H2_PING_TIMEOUT_MS);
+   * `onCut`: told once of each session this tracker closes on its own.
+   */
+  constructor(resetLimit: ResetLimit, pingTimeoutMs: number, onCut: OnCut) {
     this.#resetLimit = resetLimit;
     this.#pingTimeoutMs = pingTimeoutMs;
+    this.#onCut = onCut;
   }
 
   /** `socket`: the TLS socket the session runs on; without it the session's liveness is not probed. */
@@ -124,6 +133,7 @@ export class SessionTracker {
     state.streams--;
     if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && !state.calmed && !state.resets.take()) {
       state.calmed = true;
+      this.#onCut('reset_limit', state.socket?.remoteAddress);
       overResetLimit(state.session);
     }
     this.#check();
@@ -194,7 +204,8 @@ export class SessionTracker {
         state.movedAt = now;
       } else if (state.pingAt === 0) {
         if (now - state.movedAt >= timeout) ping(state, now);
-      } else if (now - state.pingAt >= timeout && now - state.movedAt >= timeout) {
+      } else if (now - state.pingAt >= timeout && now - state.movedAt >= timeout && !socket.destroyed) {
+        this.#onCut('unresponsive', socket.remoteAddress);
         socket.destroy();
       }
     }

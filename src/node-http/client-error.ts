@@ -2,8 +2,32 @@
 // short status line and closes the connection; never lets the error escape as an exception.
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Core, CutReason } from '../core/contract.js';
 
-export function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+/** The 'clientError' listener of an HTTP/1.1 server (plain, or over TLS). */
+export function clientErrorHandler(core: Core): (err: NodeJS.ErrnoException, socket: Socket) => void {
+  // node runs its failed parser again on every later read of the socket, and reports each failure: a
+  // client still writing a header past the limit comes here several times. The cut counts once.
+  const cut = new WeakSet<Socket>();
+  return (err, socket) => {
+    const why = cutReason(err.code);
+    if (why !== undefined && !cut.has(socket)) {
+      cut.add(socket);
+      core.connectionCut('h1', why, socket.remoteAddress);
+    }
+    clientError(err, socket);
+  };
+}
+
+// node forwards the socket's own errors here too (ECONNRESET, EPIPE: the client left): only the
+// parser's refusals and the headers/request timeouts are the edge's doing.
+function cutReason(code: string | undefined): CutReason | undefined {
+  if (code === 'HPE_HEADER_OVERFLOW') return 'headers_too_large';
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request_timeout';
+  return code?.startsWith('HPE_') ? 'bad_request' : undefined;
+}
+
+function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
     socket.destroy();
     return;

@@ -15,7 +15,11 @@ export function http1Handler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     // Too many requests pipelined ahead of their answers: the connection is closed (./pipeline-gate.ts).
-    if (!gate.admit(req.socket)) return void req.socket.destroy();
+    if (!gate.admit(req.socket)) {
+      // Requests node parsed from the same read still arrive after the destroy: the cut counts once.
+      if (!req.socket.destroyed) core.connectionCut('h1', 'pipeline_limit', req.socket.remoteAddress);
+      return void req.socket.destroy();
+    }
     serveExchange(core, req, res, scheme, tracker);
   };
 }

@@ -72,6 +72,8 @@ async function counts(): Promise<Counts> {
   };
 }
 
+const cuts = (): Promise<number> => target.metric('rws_connections_cut_total', { protocol: 'h1', reason: 'pipeline_limit' });
+
 /** GET /hello.txt on a new connection; the status line and body. */
 async function hello(open: () => Promise<Socket>): Promise<string> {
   const socket = await open();
@@ -97,6 +99,7 @@ for (const [name, open] of listeners) {
   for (const pipelined of [LIMIT + 1, 100]) {
     test(`${name}: ${CONNECTIONS} connections of ${pipelined} pipelined requests, closed by the gate: all ${LIMIT} started on each end`, async () => {
       const before = await counts();
+      const cutBefore = await cuts();
       const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, open));
       for (const socket of sockets) {
         socket.pause(); // nothing is read: every response stays queued
@@ -106,12 +109,15 @@ for (const [name, open] of listeners) {
       for (const s of sockets) s.destroy();
       assert.deepEqual(closed, sockets.map(() => true), 'the server closed every connection');
       await assertAllEnded(before, CONNECTIONS * LIMIT);
+      // Once per connection, however many requests beyond the limit its read held.
+      assert.equal((await cuts()) - cutBefore, CONNECTIONS, 'rws_connections_cut_total{reason="pipeline_limit"}');
       assert.equal(await hello(open), `HTTP/1.1 200 OK ${HELLO}`);
     });
   }
 
   test(`${name}: ${CONNECTIONS} clients leave with 10 pipelined requests unanswered: all 10 end`, async () => {
     const before = await counts();
+    const cutBefore = await cuts();
     const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, open));
     await Promise.all(
       sockets.map(async (socket) => {
@@ -123,6 +129,7 @@ for (const [name, open] of listeners) {
       }),
     );
     await assertAllEnded(before, CONNECTIONS * 10);
+    assert.equal((await cuts()) - cutBefore, 0, 'clients that leave are not cut by the edge');
     assert.equal(await hello(open), `HTTP/1.1 200 OK ${HELLO}`);
   });
 }

@@ -58,14 +58,20 @@ function check(lorises: Loris[]): void {
   assert.deepEqual(not408, [], 'every slow connection was answered 408');
 }
 
+const timeouts = (): Promise<number> => target.metric('rws_connections_cut_total', { protocol: 'h1', reason: 'request_timeout' });
+
 test('200 plain connections sending headers a byte a second: all 408 at the headers timeout', async () => {
+  const before = await timeouts();
   const result = await underAttack(target, 'h1 slow-loris x200', () => slowLoris(() => tcpConnect(target.ports.h1!, '127.0.0.1')));
   check(result.lorises);
+  assert.equal((await timeouts()) - before, result.lorises.length, 'each counted in rws_connections_cut_total');
 });
 
 test('200 TLS (HTTP/1.1 by ALPN) connections sending headers a byte a second: all 408', async () => {
+  const before = await timeouts();
   const result = await underAttack(target, 'h1-over-TLS slow-loris x200', () =>
     slowLoris(() => tlsConnect({ port: target.ports.tls!, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false })),
   );
   check(result.lorises);
+  assert.equal((await timeouts()) - before, result.lorises.length, 'each counted in rws_connections_cut_total');
 });

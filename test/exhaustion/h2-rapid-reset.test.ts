@@ -85,9 +85,14 @@ function assertCalmed(a: Attack): void {
 }
 
 test('HEADERS + RST_STREAM in a loop: GOAWAY ENHANCE_YOUR_CALM after the burst, connection closed', async () => {
+  const cuts = (): Promise<number> => target.metric('rws_connections_cut_total', { protocol: 'h2', reason: 'reset_limit' });
+  const cutBefore = await cuts();
   const a = await counted(() => rapidReset());
   console.log(`rapid reset: ${a.sent} pairs written, ${a.dispatched} dispatched, GOAWAY ${JSON.stringify(a.wire.goaways)}, closed after ${a.closedMs} ms`);
   assertCalmed(a);
+  assert.equal((await cuts()) - cutBefore, 1, 'counted once in rws_connections_cut_total');
+  const line = await target.proc.waitForLog((e) => e.msg === 'connection cut' && e.reason === 'reset_limit', 2000);
+  assert.deepEqual([line.level, line.protocol, line.remote_addr], ['warn', 'h2', '127.0.0.1']);
   assert.ok(a.dispatched <= BURST + 50, `${a.dispatched} requests reached the core`);
 });
 

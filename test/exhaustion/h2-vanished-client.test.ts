@@ -51,6 +51,8 @@ async function held(t: Target, boundMs = RELEASE_BOUND_MS): Promise<{ requests: 
   return { ...last, ms: Date.now() - started };
 }
 
+const unresponsive = (t: Target): Promise<number> => t.metric('rws_connections_cut_total', { protocol: 'h2', reason: 'unresponsive' });
+
 /** curl reads 1 MiB/s of the 64 MiB file and gives up after 1 s: it closes its socket with data unread. */
 async function curlVanishes(t: Target): Promise<void> {
   const r = await curlH2(t, '/big.bin', '1M', 1);
@@ -80,10 +82,14 @@ for (const [name, vanish, skip] of [
   ['a raw TLS client', rawClientVanishes, false],
 ] as const) {
   test(`${name} vanishes mid-download: its stream and connection are released`, { skip }, async () => {
+    const cutBefore = await unresponsive(target);
     await vanish(target);
     const h = await held(target);
     console.log(`${name}: h2 requests ${h.requests}, connections ${h.connections}, ${h.ms} ms after the client left`);
     assert.deepEqual({ requests: h.requests, connections: h.connections }, { requests: 0, connections: 0 });
+    assert.equal((await unresponsive(target)) - cutBefore, 1, 'the probe\'s close is counted in rws_connections_cut_total');
+    const line = await target.proc.waitForLog((e) => e.msg === 'connection cut' && e.reason === 'unresponsive', 2000);
+    assert.deepEqual([line.level, line.protocol, line.remote_addr], ['info', 'h2', '127.0.0.1']);
   });
 }
 
@@ -120,6 +126,7 @@ test('a vanished client whose session the idle timeout destroyed first: its conn
 });
 
 test('a client that pauses its download for 5 timeouts answers the PINGs, keeps its session and gets every byte', async () => {
+  const cutBefore = await unresponsive(target);
   const session = connect(target.tls, { rejectUnauthorized: false });
   session.on('error', () => {});
   let pings = 0;
@@ -147,6 +154,7 @@ test('a client that pauses its download for 5 timeouts answers the PINGs, keeps 
     assert.equal(got, BIG.length);
     assert.equal(hash.digest('hex'), BIG_SHA);
     console.log(`paused client: ${pings} PINGs answered, ${got} bytes`);
+    assert.equal(await unresponsive(target), cutBefore, 'not counted as cut');
   } finally {
     session.destroy();
   }

@@ -49,6 +49,8 @@ const opens: [string, () => Socket][] = [
 
 for (const [name, open] of opens) {
   test(`HTTP/1.1 (${name}): 200 connections streaming a 1 MiB header are answered 431 and closed`, async () => {
+    const cuts = (): Promise<number> => target.metric('rws_connections_cut_total', { protocol: 'h1', reason: 'headers_too_large' });
+    const cutBefore = await cuts();
     const results = await underAttack(target, `h1 (${name}) 200 x 1 MiB headers`, () => Promise.all(Array.from({ length: CONNECTIONS }, () => bigHeader(open()))), { minRounds: 1 });
     // The server closes right after its 431 while the client is still writing: the client's kernel may
     // then take the server's reset before the 431 is read. So: 431 or nothing, never anything else.
@@ -57,6 +59,7 @@ for (const [name, open] of opens) {
     assert.deepEqual(other, [], 'no answer but 431');
     assert.ok(answered > 0, 'the 431s were seen');
     assert.equal(results.filter((r) => !r.closed).length, 0, 'the server closed every connection within 5 s');
+    assert.equal((await cuts()) - cutBefore, CONNECTIONS, 'each counted in rws_connections_cut_total');
     // What a client could write includes the kernel's socket buffers (MiBs on loopback): printed only.
     const most = Math.max(...results.map((r) => r.sent));
     console.log(`oversized headers (${name}): ${answered} of ${CONNECTIONS} read their 431; at most ${most} header bytes written before the close`);

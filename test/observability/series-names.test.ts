@@ -26,6 +26,7 @@ const PINNED: Record<string, { type: string; labels: string[] }> = {
   rws_quic_retry_sent_total: { type: 'counter', labels: [] },
   rws_quic_packets_dropped_total: { type: 'counter', labels: ['reason'] },
   rws_quic_connections_closed_total: { type: 'counter', labels: ['code'] },
+  rws_connections_cut_total: { type: 'counter', labels: ['protocol', 'reason'] },
 };
 
 describe('pinned series', () => {

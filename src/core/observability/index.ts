@@ -32,6 +32,13 @@ export function createObserver(config: Config, lifecycle?: ReadinessSource): Obs
     connectionClosed(protocol) {
       stats.connectionClosed(protocol);
     },
+    connectionCut(protocol, reason, remoteAddress) {
+      stats.connectionCut(protocol, reason);
+      // A line for the edge's own judgements about a client (an attack's source, a download that died);
+      // parser refusals are routine scanner noise on a public edge: debug.
+      const level = reason === 'reset_limit' ? 'warn' : reason === 'unresponsive' ? 'info' : 'debug';
+      log.event(level, 'connection cut', { protocol, reason, remote_addr: remoteAddress });
+    },
     upstreamFinished(outcome, ms) {
       stats.upstreamFinished(outcome, ms);
     },

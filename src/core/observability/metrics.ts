@@ -5,7 +5,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { DURATION_BUCKETS_S, type BucketCounts } from './bucket-counts.js';
 import { ERROR_REASONS, PROTOCOLS } from './labels.js';
-import { UPSTREAM_OUTCOMES, type RequestStats } from './request-stats.js';
+import { CUTS, UPSTREAM_OUTCOMES, type RequestStats } from './request-stats.js';
 
 /** What /metrics reads of the process lifecycle (src/core/lifecycle.ts). */
 export interface ReadinessSource {
@@ -43,6 +43,9 @@ export function createMetrics(stats: RequestStats, lifecycle?: ReadinessSource):
   gauge('http_active_requests', 'Requests in flight.', ['protocol'], () => byProtocol(stats.activeRequests));
   counter('http_request_bytes_total', 'Request body bytes received.', ['protocol'], () => byProtocol(stats.requestBytes));
   counter('http_response_bytes_total', 'Response body bytes sent.', ['protocol'], () => byProtocol(stats.responseBytes));
+  counter('rws_connections_cut_total', 'TCP connections the edge closed on its own, by protocol and reason: a request the HTTP/1.1 parser refused or that timed out, a limit, an unresponsive HTTP/2 client.', ['protocol', 'reason'], () =>
+    CUTS.map(([protocol, reason], i): Sample => [{ protocol, reason }, stats.cuts[i]!]),
+  );
   gauge('rws_ready', '1 while /readyz answers 200.', [], () => [[{}, lifecycle?.isReady() ? 1 : 0]]);
   gauge('rws_draining', '1 once shutdown has begun.', [], () => [[{}, lifecycle?.isDraining() ? 1 : 0]]);
   counter('rws_upstream_requests_total', 'Origin requests by outcome: ok (answered), error, timeout, aborted.', ['outcome'], () =>

@@ -1,7 +1,7 @@
 // The hot-path side of the metrics: plain numbers in arrays indexed by small label ids. Nothing here
 // allocates per request once a label combination has been seen; metrics.ts turns these into prom-client
 // series when /metrics is scraped.
-import type { CoreResponse, ExchangeEnd, Protocol } from '../contract.js';
+import type { CoreResponse, CutReason, ExchangeEnd, Protocol } from '../contract.js';
 import type { QuicEventName, UpstreamOutcome } from '../observer.js';
 import { BucketCounts } from './bucket-counts.js';
 import {
@@ -45,6 +45,17 @@ const QUIC_CLOSE_CODES = ['NO_ERROR', 'H3_NO_ERROR', 'IDLE_TIMEOUT'];
 
 export const UPSTREAM_OUTCOMES: readonly UpstreamOutcome[] = ['ok', 'error', 'timeout', 'aborted'];
 
+// The reasons each TCP protocol can cut a connection for (CutReason in ../contract.ts), all exposed at
+// zero. HTTP/1.1 over TLS counts as h1.
+export const CUTS: readonly (readonly [Protocol, CutReason])[] = [
+  ['h1', 'bad_request'],
+  ['h1', 'headers_too_large'],
+  ['h1', 'request_timeout'],
+  ['h1', 'pipeline_limit'],
+  ['h2', 'reset_limit'],
+  ['h2', 'unresponsive'],
+];
+
 const protocols = PROTOCOLS.length;
 const perProtocol = (): Float64Array => new Float64Array(protocols);
 
@@ -64,6 +75,8 @@ export class RequestStats {
   readonly quicPacketsDropped: number[] = [];
   readonly quicCloseCodes = new CappedLabel(64, QUIC_CLOSE_CODES);
   readonly quicConnectionsClosed: number[] = [];
+  /** Indexed like CUTS. */
+  readonly cuts = new Float64Array(CUTS.length);
 
   requestStarted(protocol: Protocol): void {
     this.activeRequests[protocolIndex(protocol)]!++;
@@ -95,6 +108,11 @@ export class RequestStats {
 
   connectionClosed(protocol: Protocol): void {
     this.activeConnections[protocolIndex(protocol)]!--;
+  }
+
+  connectionCut(protocol: Protocol, why: CutReason): void {
+    const i = CUTS.findIndex(([p, r]) => p === protocol && r === why);
+    if (i >= 0) this.cuts[i]!++;
   }
 
   upstreamFinished(outcome: UpstreamOutcome, ms: number): void {
