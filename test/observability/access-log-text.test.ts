@@ -2,6 +2,7 @@
 // quoted fields, and lifecycle events as "time LEVEL msg key=value" lines.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
 import { closeAll, eventually, protocolClients, readyPorts, send } from './support.js';
 
@@ -46,6 +47,17 @@ describe('text access log (the default)', () => {
       assert.equal(JSON.parse(m[7]!), ua);
     });
   }
+
+  it('an HTTP/1.0 request is logged as HTTP/1.0', async () => {
+    const socket = connect(p.ports.h1!, '127.0.0.1');
+    socket.write('GET /healthz HTTP/1.0\r\nX-Request-Id: text-h10\r\n\r\n');
+    socket.resume();
+    await new Promise((resolve) => socket.once('close', resolve));
+    const lines = await eventually(async () => p.lines.filter((l) => l.endsWith('req_id=text-h10')), (ls) => ls.length > 0);
+    const m = accessLine.exec(lines[0]!);
+    assert.ok(m, lines[0]);
+    assert.equal(JSON.parse(m[3]!), 'GET /healthz HTTP/1.0');
+  });
 
   it('no stdout line is JSON', () => {
     for (const line of p.lines) assert.ok(!line.startsWith('{'), line);

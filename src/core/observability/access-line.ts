@@ -126,7 +126,7 @@ export function textAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     ' ' +
     jsonInner(field(req.path)) +
     ' ' +
-    versions[req.protocol] +
+    (req.httpVersion === '1.0' ? 'HTTP/1.0' : versions[req.protocol]) +
     '" ' +
     res.status +
     ' ' +
