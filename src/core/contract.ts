@@ -12,10 +12,11 @@ export type Protocol = 'h1' | 'h2' | 'h3';
  * Why a TCP listener closed a connection on its own (rws_connections_cut_total): node's HTTP/1.1 parser
  * refused a request (`bad_request` 400, `headers_too_large` 431, `request_timeout` 408: slow-loris),
  * too many requests pipelined unanswered (`pipeline_limit`), an HTTP/2 client over its stream-reset limit
- * (`reset_limit`, CVE-2023-44487), or an HTTP/2 client that stopped reading and answered no PING
- * (`unresponsive`). QUIC's closes are counted by the driver (rws_quic_*).
+ * (`reset_limit`, CVE-2023-44487), an HTTP/2 client flooding nghttp2 with frames whose acknowledgements
+ * it does not read (`flood`: PING, SETTINGS), or an HTTP/2 client that stopped reading and answered no
+ * PING (`unresponsive`). QUIC's closes are counted by the driver (rws_quic_*).
  */
-export type CutReason = 'bad_request' | 'headers_too_large' | 'request_timeout' | 'pipeline_limit' | 'reset_limit' | 'unresponsive';
+export type CutReason = 'bad_request' | 'headers_too_large' | 'request_timeout' | 'pipeline_limit' | 'reset_limit' | 'flood' | 'unresponsive';
 
 /** Request header map: lower-case names; repeated fields are arrays (as node:http gives them). */
 export type RequestHeaders = Record<string, string | string[] | undefined>;

@@ -16,6 +16,9 @@ import type { ResetLimit } from './reset-limit.js';
 import { serveStream } from './serve-stream.js';
 import { SessionTracker } from './session-tracker.js';
 
+// nghttp2's error code for a flooded session (nghttp2.h); node does not export it.
+const NGHTTP2_ERR_FLOODED = -904;
+
 export interface H2Options {
   name: string;
   host: string;
@@ -102,7 +105,11 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
     sessions.add(session, nextSocket);
     nextSocket = undefined;
   });
-  server.on('sessionError', () => {}); // the session is destroyed by node; nothing to crash on
+  // The session is destroyed by node; nothing to crash on. nghttp2's own flood protection (a client
+  // provoking acknowledgements it never reads: over 1000 queued unsent) is one of the edge's cuts.
+  server.on('sessionError', (err: Error & { errno?: number }, session: ServerHttp2Session) => {
+    if (err.errno === NGHTTP2_ERR_FLOODED) sessions.cut(session, 'flood');
+  });
   server.on('clientError', clientErrorHandler(core));
   // HTTP/1.1 over TLS; an HTTP/2 CONNECT is answered in ./serve-stream.ts.
   server.on('connect', refuseConnect);

@@ -59,6 +59,8 @@ class SessionState implements SessionView {
   readonly remote: string;
   readonly resets: ResetBucket;
   calmed = false;
+  /** Whether the tracker has reported this session cut (at most one reason per session). */
+  cut = false;
   /** Streams started and not yet closed. */
   streams = 0;
   /** The socket's bytesWritten at the last probe; -1 before the first. */
@@ -133,10 +135,22 @@ export class SessionTracker {
     state.streams--;
     if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR && !state.calmed && !state.resets.take()) {
       state.calmed = true;
-      this.#onCut('reset_limit', state.socket?.remoteAddress);
+      this.#cut(state, 'reset_limit');
       overResetLimit(state.session);
     }
     this.#check();
+  }
+
+  /** A session node closed for `reason`: told to onCut, once. */
+  cut(session: ServerHttp2Session, reason: CutReason): void {
+    const state = this.#sessions.get(session);
+    if (state !== undefined) this.#cut(state, reason);
+  }
+
+  #cut(state: SessionState, reason: CutReason): void {
+    if (state.cut) return;
+    state.cut = true;
+    this.#onCut(reason, state.socket?.remoteAddress);
   }
 
   /** A stream answered at once, outside the core (a refusal): tracked from here to its 'close'. */
@@ -204,8 +218,8 @@ export class SessionTracker {
         state.movedAt = now;
       } else if (state.pingAt === 0) {
         if (now - state.movedAt >= timeout) ping(state, now);
-      } else if (now - state.pingAt >= timeout && now - state.movedAt >= timeout && !socket.destroyed) {
-        this.#onCut('unresponsive', socket.remoteAddress);
+      } else if (now - state.pingAt >= timeout && now - state.movedAt >= timeout) {
+        this.#cut(state, 'unresponsive');
         socket.destroy();
       }
     }

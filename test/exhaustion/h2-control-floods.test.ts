@@ -37,13 +37,19 @@ async function flood(kind: 'PING' | 'SETTINGS'): Promise<{ sent: number; acks: n
   return { sent, acks: wire.count(H2[kind]) - acksBefore, closed };
 }
 
+const floods = (): Promise<number> => target.metric('rws_connections_cut_total', { protocol: 'h2', reason: 'flood' });
+
 for (const kind of ['PING', 'SETTINGS'] as const) {
   test(`${kind} flood from a client that does not read: connection closed, acknowledgements bounded`, async () => {
+    const before = await floods();
     const r = await flood(kind);
     console.log(`${kind} flood: ${r.sent} written, ${r.acks} acknowledged, closed: ${r.closed}`);
     assert.ok(r.closed, 'the server closed the connection');
     assert.ok(r.acks <= 2000, `${r.acks} acknowledgements`);
     assert.ok(r.sent > r.acks, 'most frames went unanswered');
+    assert.equal((await floods()) - before, 1, 'counted once in rws_connections_cut_total');
+    const line = await target.proc.waitForLog((e) => e.msg === 'connection cut' && e.reason === 'flood', 2000);
+    assert.deepEqual([line.level, line.protocol, line.remote_addr], ['warn', 'h2', '127.0.0.1']);
   });
 }
 

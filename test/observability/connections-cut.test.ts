@@ -3,7 +3,7 @@
 // connection mid-request is not, though node reports its ECONNRESET through the same 'clientError'.
 // Every reason is exposed at zero from the start, so rate() and alerts work before the first cut. The
 // other reasons are counted where their limits are tested (test/exhaustion: h1-slow-loris,
-// oversized-headers, h1-pipelining-gauge, h2-rapid-reset, h2-vanished-client).
+// oversized-headers, h1-pipelining-gauge, h2-rapid-reset, h2-control-floods, h2-vanished-client).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as tcpConnect, type Socket } from 'node:net';
@@ -73,6 +73,7 @@ test('every reason is exposed at zero before any cut', async () => {
     'h1/headers_too_large=0',
     'h1/pipeline_limit=0',
     'h1/request_timeout=0',
+    'h2/flood=0',
     'h2/reset_limit=0',
     'h2/unresponsive=0',
   ]);

@@ -36,7 +36,7 @@ export function createObserver(config: Config, lifecycle?: ReadinessSource): Obs
       stats.connectionCut(protocol, reason);
       // A line for the edge's own judgements about a client (an attack's source, a download that died);
       // parser refusals are routine scanner noise on a public edge: debug.
-      const level = reason === 'reset_limit' ? 'warn' : reason === 'unresponsive' ? 'info' : 'debug';
+      const level = reason === 'reset_limit' || reason === 'flood' ? 'warn' : reason === 'unresponsive' ? 'info' : 'debug';
       log.event(level, 'connection cut', { protocol, reason, remote_addr: remoteAddress });
     },
     upstreamFinished(outcome, ms) {

@@ -53,6 +53,7 @@ export const CUTS: readonly (readonly [Protocol, CutReason])[] = [
   ['h1', 'request_timeout'],
   ['h1', 'pipeline_limit'],
   ['h2', 'reset_limit'],
+  ['h2', 'flood'],
   ['h2', 'unresponsive'],
 ];
 
