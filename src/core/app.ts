@@ -6,6 +6,7 @@ import type { Core, CoreRequest, CoreResponse, CutReason, ExchangeEnd, Protocol,
 import type { Config } from './config/options.js';
 import { releaseBody } from './file-body.js';
 import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
+import { httpsRedirect } from './https-redirect.js';
 import { internalRoute, serveInternal } from './internal-endpoints.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Observer } from './observer.js';
@@ -36,6 +37,7 @@ export function createCore(parts: CoreParts): Core {
     return (altSvc ??= `h3=":${config.altSvcPort ?? parts.boundTlsPort?.() ?? config.tlsPort}"; ma=${config.altSvcMaxAge}`);
   };
   const hsts = config.hsts.toLowerCase() === 'off' ? undefined : config.hsts;
+  const toHttps = config.httpsRedirect ? httpsRedirect(() => config.altSvcPort ?? parts.boundTlsPort?.() ?? config.tlsPort) : undefined;
 
   // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
   function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
@@ -44,6 +46,8 @@ export function createCore(parts: CoreParts): Core {
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
     if (internal !== undefined) return serveInternal(internal, req, lifecycle, observer);
     if (parts.adminOnly) return textResponse(404, 'not found', 'not_found');
+    const redirect = toHttps?.(req);
+    if (redirect !== undefined) return redirect;
     if (tooLarge(req)) return textResponse(413, 'request body too large', 'too_large', { connection: 'close' });
     const preflight = cors?.preflight(req);
     if (preflight) return preflight;

@@ -56,6 +56,7 @@ const cases: [string, Record<string, string>, string[], string][] = [
   // undici's coarse timer cannot honour less than ~1 s; the floor says so rather than fire late.
   ['upstream timeout under 1 s', { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '200' }, [], 'RWS_CONFIG_UPSTREAM_TIMEOUT_MS="200"'],
   ['bad on/off', { RWS_CONFIG_TLS: 'maybe' }, [], 'RWS_CONFIG_TLS="maybe"'],
+  ['https redirect without TLS', { RWS_CONFIG_HTTPS_REDIRECT: 'on', RWS_CONFIG_TLS: 'off' }, [], 'RWS_CONFIG_HTTPS_REDIRECT="on": needs TLS (RWS_CONFIG_TLS is off)'],
   ['bad log format', { RWS_CONFIG_LOG_FORMAT: 'xml' }, [], 'RWS_CONFIG_LOG_FORMAT="xml"'],
   ['bad CORS origin', { RWS_CONFIG_CORS_ALLOW_ORIGINS: 'example.com' }, [], 'RWS_CONFIG_CORS_ALLOW_ORIGINS'],
   // Each would be accepted and then end the process at the first response (node:http, QPACK).

@@ -87,6 +87,9 @@ function crossCheck(c: Config): void {
     const missing = c.tlsCertFile === undefined ? options.tlsCertFile.env : options.tlsKeyFile.env;
     throw new ConfigError(missing, '', 'certificate and key must be set together');
   }
+  if (c.httpsRedirect && !c.tls) {
+    throw new ConfigError(options.httpsRedirect.env, 'on', `needs TLS (${options.tls.env} is off)`);
+  }
   if (c.tls && c.port !== 0 && c.port === c.tlsPort) {
     throw new ConfigError(options.tlsPort.env, String(c.tlsPort), `same as ${options.port.env}`);
   }

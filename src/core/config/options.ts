@@ -49,6 +49,7 @@ export const options = {
   readyRequiresUpstream: opt('READY_REQUIRES_UPSTREAM', 'off', p.onOff, '/readyz waits until the origin answers'),
   corsAllowOrigins: opt('CORS_ALLOW_ORIGINS', undefined, p.originList, 'CORS: * or a comma-separated list of origins; unset: off'),
   cacheControl: opt('CACHE_CONTROL', 'public, max-age=0, must-revalidate', p.headerValue, 'Cache-Control of static files'),
+  httpsRedirect: opt('HTTPS_REDIRECT', 'off', p.onOff, 'on: plain-HTTP requests get 308 to https:// on the port Alt-Svc advertises (health, readiness, metrics and ACME challenges stay on HTTP)'),
   hsts: opt('HSTS', 'max-age=63072000; includeSubDomains', p.headerValue, 'Strict-Transport-Security on TLS responses; "off" disables'),
   referrerPolicy: opt('REFERRER_POLICY', 'strict-origin-when-cross-origin', p.headerValue, 'Referrer-Policy header'),
   compression: opt('COMPRESSION', 'on', p.onOff, 'on-the-fly brotli/gzip of text responses'),
