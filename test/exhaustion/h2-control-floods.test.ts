@@ -24,7 +24,10 @@ async function flood(kind: 'PING' | 'SETTINGS'): Promise<{ sent: number; acks: n
   wire.socket.pause();
   const acksBefore = wire.count(H2[kind]);
   let sent = 0;
-  const until = Date.now() + 3000;
+  // Until the server closes the connection, FRAMES are written, or 10 s. A SETTINGS flood needs ~25 000
+  // frames before nghttp2 has 1000 acknowledgements queued; a loaded machine wrote fewer in the 3 s this
+  // loop used to allow, and the client then read the backlog and was never closed (seen once).
+  const until = Date.now() + 10_000;
   while (sent < FRAMES && !wire.socket.destroyed && Date.now() < until) {
     const batch = Array.from({ length: 1000 }, (_, i) => (kind === 'PING' ? ping(sent + i) : settings(SETTING)));
     sent += batch.length;
