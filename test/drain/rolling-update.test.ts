@@ -83,7 +83,10 @@ describe('rolling update: SIGTERM under traffic on h1, h2 and h3', () => {
       // holds for a curl spawned just before the drain whose Initial arrives after it.
       const early = mine.filter((o) => o.kind === 'refused' && o.endAt < s.drainAt - 50);
       assert.deepEqual(early, [], `${proto}: refused during the shutdown delay`);
-      assert.ok(mine.filter((o) => o.kind === 'ok' && o.startAt > s.sigAt && o.startAt < s.drainAt).length >= 5, `${proto}: requests served during the delay`);
+      // HTTP/3 requests are curl processes, one after another: a loaded 2-core machine ran only three or
+      // four in the 1.5 s delay (seen in a full run), where the in-process h1/h2 clients run dozens.
+      const during = mine.filter((o) => o.kind === 'ok' && o.startAt > s.sigAt && o.startAt < s.drainAt).length;
+      assert.ok(during >= (proto === 'h3' ? 2 : 5), `${proto}: ${during} requests served during the delay`);
       const seen = new Set(edge.origin.seen);
       for (const o of mine.filter((x) => x.kind === 'refused')) assert.ok(!seen.has(o.path), `${proto}: ${o.path} was reported refused (${o.detail}) but reached the origin`);
       const long = mine.filter((o) => o.kind === 'ok' && o.startAt < s.drainAt && o.endAt > s.drainAt + 500);
