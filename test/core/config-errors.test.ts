@@ -55,6 +55,9 @@ const cases: [string, Record<string, string>, string[], string][] = [
   ['upstream with another scheme', { RWS_CONFIG_UPSTREAM: 'ftp://example.test/' }, [], 'scheme must be http or https'],
   // undici's coarse timer cannot honour less than ~1 s; the floor says so rather than fire late.
   ['upstream timeout under 1 s', { RWS_CONFIG_UPSTREAM_TIMEOUT_MS: '200' }, [], 'RWS_CONFIG_UPSTREAM_TIMEOUT_MS="200"'],
+  // 0 turns the reload off; anything else must be at least 100 ms.
+  ['certificate reload interval under 100 ms', { RWS_CONFIG_TLS_RELOAD_INTERVAL_MS: '50' }, [], 'RWS_CONFIG_TLS_RELOAD_INTERVAL_MS="50": out of range (0 for off, or 100-86400000)'],
+  ['certificate reload interval as a duration', {}, ['--tls-reload-interval-ms', '1m'], 'RWS_CONFIG_TLS_RELOAD_INTERVAL_MS="1m": not a whole number'],
   ['bad on/off', { RWS_CONFIG_TLS: 'maybe' }, [], 'RWS_CONFIG_TLS="maybe"'],
   ['https redirect without TLS', { RWS_CONFIG_HTTPS_REDIRECT: 'on', RWS_CONFIG_TLS: 'off' }, [], 'RWS_CONFIG_HTTPS_REDIRECT="on": needs TLS (RWS_CONFIG_TLS is off)'],
   ['bad log format', { RWS_CONFIG_LOG_FORMAT: 'xml' }, [], 'RWS_CONFIG_LOG_FORMAT="xml"'],
@@ -85,7 +88,7 @@ describe('configuration help and warnings', () => {
   it('--help lists every variable with its flag', () => {
     const r = run({}, ['--help']);
     assert.equal(r.code, 0);
-    for (const v of ['RWS_CONFIG_IP', 'RWS_CONFIG_PORT', 'RWS_CONFIG_TLS_PORT', 'RWS_CONFIG_UPSTREAM', 'RWS_CONFIG_ADMIN_PORT']) {
+    for (const v of ['RWS_CONFIG_IP', 'RWS_CONFIG_PORT', 'RWS_CONFIG_TLS_PORT', 'RWS_CONFIG_TLS_RELOAD_INTERVAL_MS', 'RWS_CONFIG_UPSTREAM', 'RWS_CONFIG_ADMIN_PORT']) {
       assert.ok(r.stdout.includes(v), v);
     }
     assert.ok(r.stdout.includes('--tls-port'));

@@ -32,6 +32,8 @@ export const options = {
   tlsPort: opt('TLS_PORT', '7443', (v) => p.port(v), 'TLS port (HTTP/2 and HTTP/1.1 by ALPN); HTTP/3 uses the same number on UDP'),
   tlsCertFile: opt('TLS_CERT_FILE', undefined, p.readablePem, 'certificate chain (PEM); unset: the development pair in certs-dev/'),
   tlsKeyFile: opt('TLS_KEY_FILE', undefined, p.readablePem, 'private key (PEM); unset: the development pair in certs-dev/'),
+  // Down to 100 ms so that tests can watch a swap; a kubelet updates a Secret volume within about a minute.
+  tlsReloadIntervalMs: opt('TLS_RELOAD_INTERVAL_MS', '60000', p.offOrInteger(100, 86_400_000), 'how often the certificate and key files are re-read; a changed, valid pair is served to new connections without a restart; 0: never'),
   root: opt('ROOT', join(packageRoot, 'public'), p.directory, 'static root directory'),
   upstream: opt('UPSTREAM', undefined, p.upstreamUrl, 'origin URL (http:// or https://); requests with no static file are proxied there'),
   adminPort: opt('ADMIN_PORT', undefined, (v) => p.port(v), 'serve /healthz, /readyz, /metrics only on this plain-HTTP port'),

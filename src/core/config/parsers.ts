@@ -12,11 +12,24 @@ export function port(value: string, allowZero = true): number {
 
 export function integer(min: number, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new Error('not a whole number');
-    const n = Number(value);
+    const n = wholeNumber(value);
     if (n < min || n > max) throw new Error(`out of range (${min}-${max})`);
     return n;
   };
+}
+
+/** 0 (the feature is off) or a whole number in min..max. */
+export function offOrInteger(min: number, max: number) {
+  return (value: string): number => {
+    const n = wholeNumber(value);
+    if (n !== 0 && (n < min || n > max)) throw new Error(`out of range (0 for off, or ${min}-${max})`);
+    return n;
+  };
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new Error('not a whole number');
+  return Number(value);
 }
 
 export function onOff(value: string): boolean {
