@@ -137,3 +137,13 @@ export interface Listener {
   /** In-flight exchanges right now. */
   inflight(): number;
 }
+
+/** A listener that presents the TLS certificate (the TLS listener, HTTP/3): it takes a renewed pair without a restart. */
+export interface TlsListener extends Listener {
+  /**
+   * Handshakes from now on present this pair (PEM chain and key, already checked by the caller);
+   * connections already open keep the one they were made with. Throws when the TLS library refuses
+   * the pair, and then keeps the previous one.
+   */
+  setCertificate(cert: Buffer, key: Buffer): void;
+}

@@ -3,7 +3,7 @@
 // GOAWAY (RFC 9113 §6.8, as Envoy and h2o do); HTTP/1.1 connections drain like src/h1's.
 import { constants, createSecureServer, type Http2SecureServer, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import { Server as TlsServer, type TLSSocket } from 'node:tls';
-import type { Core, Listener } from '../core/contract.js';
+import type { Core, TlsListener } from '../core/contract.js';
 import { clientErrorHandler, refuseConnect } from '../node-http/client-error.js';
 import { checkContinue } from '../node-http/continue-on-read.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
@@ -39,15 +39,19 @@ export interface H2Options {
   pingTimeoutMs: number;
 }
 
-export function createH2Listener(core: Core, o: H2Options): Listener {
+// The TLS settings of the secure context, given again with each new pair: setSecureContext() resets
+// whatever it is not given (minVersion among them) to node's defaults.
+function secureContext(cert: Buffer, key: Buffer) {
+  return { cert, key, minVersion: 'TLSv1.2' } as const;
+}
+
+export function createH2Listener(core: Core, o: H2Options): TlsListener {
   const h1 = new ConnectionTracker();
   const sessions = new SessionTracker(o.resetLimit, o.pingTimeoutMs, (reason, address) => core.connectionCut('h2', reason, address));
   const gate = new PipelineGate(o.maxPipelinedRequests, h1);
   const server: Http2SecureServer = createSecureServer({
-    cert: o.cert,
-    key: o.key,
+    ...secureContext(o.cert, o.key),
     allowHTTP1: true,
-    minVersion: 'TLSv1.2',
     settings: {
       maxConcurrentStreams: o.maxConcurrentStreams,
       maxHeaderListSize: o.maxHeaderSize,
@@ -134,5 +138,10 @@ export function createH2Listener(core: Core, o: H2Options): Listener {
       return h1.destroyAll() + sessions.destroyAll(constants.NGHTTP2_CANCEL);
     },
     inflight: () => h1.inflight + sessions.inflight,
+    // A new context for new handshakes; open sockets keep theirs. Session tickets issued under the old
+    // context no longer resume (new ticket keys): each client makes one full handshake after a renewal.
+    setCertificate(cert, key) {
+      server.setSecureContext(secureContext(cert, key));
+    },
   };
 }

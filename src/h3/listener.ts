@@ -1,7 +1,7 @@
 // The HTTP/3 listener: QUIC on UDP at the TLS port, with the same certificate. Like src/h1 and src/h2 it
 // only translates into the core; it depends on the QuicEngine interface, and the engine (quiche today,
 // node:quic when Node ships it) is chosen by whoever builds the listener.
-import type { Core, Listener } from '../core/contract.js';
+import type { Core, TlsListener } from '../core/contract.js';
 import { H3Connection } from './h3-connection.js';
 import type { QuicEngine, QuicEngineEvent, QuicEngineOptions, QuicRetryPolicy } from './quic/engine.js';
 
@@ -21,11 +21,13 @@ export interface H3Options {
   onEngineEvent?: (e: QuicEngineEvent) => void;
 }
 
-export function createH3Listener(core: Core, o: H3Options): Listener {
+export function createH3Listener(core: Core, o: H3Options): TlsListener {
   const connections = new Set<H3Connection>();
   let draining = false;
   let drained: (() => void) | null = null;
   let engine: QuicEngine | null = null;
+  // The pair the engine starts with: the configured one, or a renewed one that arrived before listen().
+  let pair = { cert: o.cert, key: o.key };
 
   const checkDrained = (): void => {
     if (drained !== null && inflight() === 0 && connections.size === 0) drained();
@@ -40,8 +42,8 @@ export function createH3Listener(core: Core, o: H3Options): Listener {
     return o.createEngine({
       host: o.host,
       port: o.port(),
-      cert: o.cert,
-      key: o.key,
+      cert: pair.cert,
+      key: pair.key,
       alpn: ['h3'],
       idleTimeoutMs: o.idleTimeoutMs,
       maxConnections: o.maxConnections,
@@ -91,5 +93,9 @@ export function createH3Listener(core: Core, o: H3Options): Listener {
       return cut;
     },
     inflight,
+    setCertificate(cert, key) {
+      engine?.setCertificate(cert, key);
+      pair = { cert, key };
+    },
   };
 }

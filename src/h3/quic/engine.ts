@@ -19,6 +19,11 @@ export interface QuicEngine {
   stopAccepting(): void;
   /** Closes every connection now (CONNECTION_CLOSE, NO_ERROR), reports onClosed for each, unbinds. */
   close(): Promise<void>;
+  /**
+   * Connections accepted from now on use this PEM chain and key; established and handshaking ones keep
+   * the pair they were accepted with. Throws, keeping the previous pair, when the TLS library refuses it.
+   */
+  setCertificate(cert: Buffer, key: Buffer): void;
 }
 
 /**

@@ -105,6 +105,13 @@ class QuicheEngine implements QuicEngine, ConnectionHost {
     this.accepting = false;
   }
 
+  // quiche copies what a connection needs from the Config at accept (transport parameters) and its TLS
+  // session takes its own reference on the Config's SSL_CTX, so swapping the Config changes only the
+  // connections accepted afterwards; the old Config is freed once the last of its connections is.
+  setCertificate(cert: Buffer, key: Buffer): void {
+    this.config = buildConfig({ ...this.o, cert, key }, this.r);
+  }
+
   async close(): Promise<void> {
     this.accepting = false;
     for (const c of [...this.table.values()]) {
