@@ -10,6 +10,7 @@ export const noopObserver: Observer = {
   connectionCut() {},
   upstreamFinished() {},
   quicEvent() {},
+  tlsCertificate() {},
   event() {},
   metrics: async () => ({ contentType: 'text/plain', body: '' }),
   flush: async () => {},

@@ -1,7 +1,8 @@
 // Assembles the server from a Config: the core, the listeners and the shutdown coordinator. main.ts adds
 // the process concerns (arguments, signals, exit codes); tests start servers through here or main.
 import type { Config } from './core/config/options.js';
-import type { Listener } from './core/contract.js';
+import type { Listener, TlsListener } from './core/contract.js';
+import { options } from './core/config/options.js';
 import { createCore } from './core/app.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createProxy } from './core/proxy/index.js';
@@ -11,6 +12,7 @@ import type { Observer } from './core/observer.js';
 import { ShutdownCoordinator } from './core/shutdown.js';
 import { createStaticHandler } from './core/static/index.js';
 import { createCors } from './core/cors.js';
+import { TlsReloader } from './core/tls-reload.js';
 import { createH1Listener } from './h1/listener.js';
 import { createH2Listener } from './h2/listener.js';
 import { engineEventsTo } from './h3/engine-events.js';
@@ -46,8 +48,9 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
     maxPipelinedRequests: config.maxPipelinedRequests,
   };
   const listeners: Listener[] = [createH1Listener(core, { ...limits, name: 'h1', port: config.port })];
+  const tlsListeners: TlsListener[] = [];
   if (config.tls) {
-    listeners.push(
+    tlsListeners.push(
       createH2Listener(core, {
         ...limits,
         name: 'tls',
@@ -60,7 +63,7 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
       }),
     );
     if (config.h3) {
-      listeners.push(
+      tlsListeners.push(
         createH3Listener(core, {
           name: 'h3',
           host: config.ip,
@@ -77,12 +80,18 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
         }),
       );
     }
+    listeners.push(...tlsListeners);
   }
   if (config.adminPort !== undefined) {
     const admin = createCore({ config, lifecycle, observer, staticFiles, serveInternalEndpoints: true, adminOnly: true });
     listeners.push(createH1Listener(admin, { ...limits, name: 'admin', port: config.adminPort }));
   }
   const shutdown = new ShutdownCoordinator(lifecycle, observer, listeners, config);
+  const tlsReload = config.tls ? createTlsReloader(config, tlsListeners, observer) : undefined;
+  // Stopped when the drain starts: the listeners take no new handshakes from then on.
+  lifecycle.onChange((phase) => {
+    if (phase === 'draining' || phase === 'stopped') tlsReload?.stop();
+  });
   let stopGate = (): void => {};
   if (proxy !== undefined) {
     shutdown.onStopped(async () => {
@@ -100,6 +109,8 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
       if (config.tls && config.devCerts) {
         observer.event('warn', 'using the DEVELOPMENT certificate from certs-dev/ (set RWS_CONFIG_TLS_CERT_FILE and RWS_CONFIG_TLS_KEY_FILE in production)');
       }
+      // Before anything binds, so the expiry gauge is set by the first scrape.
+      tlsReload?.start();
       if (proxy !== undefined && config.readyRequiresUpstream) stopGate = gateReadinessOnUpstream(lifecycle, proxy);
       for (const l of listeners) {
         ports[l.name] = await l.listen();
@@ -109,4 +120,15 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
       observer.event('info', 'ready', { ports });
     },
   };
+}
+
+function createTlsReloader(config: Config, listeners: readonly TlsListener[], observer: Observer): TlsReloader {
+  return new TlsReloader({
+    files: { certFile: config.tlsCertFile!, certEnv: options.tlsCertFile.env, keyFile: config.tlsKeyFile!, keyEnv: options.tlsKeyFile.env },
+    cert: config.tlsCert!,
+    key: config.tlsKey!,
+    intervalMs: config.tlsReloadIntervalMs,
+    listeners,
+    observer,
+  });
 }

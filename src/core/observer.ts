@@ -13,6 +13,24 @@ export type UpstreamOutcome = 'ok' | 'error' | 'timeout' | 'aborted';
  */
 export type QuicEventName = 'handshake' | 'retry_sent' | 'packet_dropped' | 'connection_closed';
 
+/** The certificate the TLS listeners present (the leaf of the configured chain). */
+export interface ServedCertificate {
+  readonly subject: string;
+  /** As node:crypto's X509Certificate gives it, e.g. "DNS:example.com, IP Address:127.0.0.1". */
+  readonly subjectAltName: string | undefined;
+  readonly serialNumber: string;
+  /** notAfter, ms since the epoch. */
+  readonly notAfterMs: number;
+}
+
+/**
+ * The TLS pair at start (`reload` false) or after a reload (rws_tls_certificate_*): a pair now being
+ * served, or a changed pair that was refused (the previous one is still served), naming the variable.
+ */
+export type TlsCertificateEvent =
+  | { readonly result: 'ok'; readonly reload: boolean; readonly certificate: ServedCertificate }
+  | { readonly result: 'error'; readonly variable: string; readonly reason: string };
+
 export interface Observer {
   requestStarted(protocol: Protocol): void;
   requestFinished(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): void;
@@ -23,6 +41,7 @@ export interface Observer {
   /** One origin request is over (the proxy calls this once per attempt); `ms` until headers or failure. */
   upstreamFinished(outcome: UpstreamOutcome, ms: number): void;
   quicEvent(name: QuicEventName, label?: string): void;
+  tlsCertificate(e: TlsCertificateEvent): void;
   /** A lifecycle or operational event (listening, ready, drain, exit, warnings, errors). */
   event(level: 'debug' | 'info' | 'warn' | 'error' | 'fatal', msg: string, fields?: Record<string, unknown>): void;
   /** Metrics exposition for /metrics: content type and body. */

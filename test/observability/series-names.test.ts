@@ -27,6 +27,8 @@ const PINNED: Record<string, { type: string; labels: string[] }> = {
   rws_quic_packets_dropped_total: { type: 'counter', labels: ['reason'] },
   rws_quic_connections_closed_total: { type: 'counter', labels: ['code'] },
   rws_connections_cut_total: { type: 'counter', labels: ['protocol', 'reason'] },
+  rws_tls_certificate_expiry_timestamp_seconds: { type: 'gauge', labels: [] },
+  rws_tls_certificate_reloads_total: { type: 'counter', labels: ['result'] },
 };
 
 describe('pinned series', () => {

@@ -13,7 +13,7 @@ export type { ReadinessSource } from './metrics.js';
 /** `lifecycle` feeds rws_ready and rws_draining; without it both read 0. */
 export function createObserver(config: Config, lifecycle?: ReadinessSource): Observer {
   const stats = new RequestStats();
-  const metrics = createMetrics(stats, lifecycle);
+  const metrics = createMetrics(stats, lifecycle, { tls: config.tls });
   const log = createLogger(config);
   const accessLine = config.logFormat === 'json' ? jsonAccessLine : textAccessLine;
   const accessLog = log.accessLog;
@@ -44,6 +44,16 @@ export function createObserver(config: Config, lifecycle?: ReadinessSource): Obs
     },
     quicEvent(name, label) {
       stats.quicEvent(name, label);
+    },
+    tlsCertificate(e) {
+      stats.tlsCertificate(e);
+      if (e.result === 'error') {
+        log.event('warn', 'TLS certificate not reloaded; still serving the previous one', { variable: e.variable, reason: e.reason });
+        return;
+      }
+      const c = e.certificate;
+      const fields = { subject: c.subject, subject_alt_name: c.subjectAltName, serial: c.serialNumber, not_after: new Date(c.notAfterMs).toISOString() };
+      log.event('info', e.reload ? 'TLS certificate reloaded' : 'TLS certificate', fields);
     },
     event(level, msg, fields) {
       log.event(level, msg, fields);

@@ -23,7 +23,8 @@ type Sample = readonly [Labels, number];
 
 const requestLabels = ['protocol', 'method', 'route', 'status_code'];
 
-export function createMetrics(stats: RequestStats, lifecycle?: ReadinessSource): Metrics {
+/** `tls`: the TLS series exist only when the server presents a certificate. */
+export function createMetrics(stats: RequestStats, lifecycle?: ReadinessSource, o: { tls?: boolean } = {}): Metrics {
   const registry = new Registry();
   // Process and runtime series, nodejs_eventloop_lag_* among them.
   collectDefaultMetrics({ register: registry });
@@ -60,6 +61,14 @@ export function createMetrics(stats: RequestStats, lifecycle?: ReadinessSource):
   counter('rws_quic_connections_closed_total', 'QUIC connections closed by error code.', ['code'], () =>
     stats.quicCloseCodes.values.map((code, i): Sample => [{ code }, stats.quicConnectionsClosed[i] ?? 0]),
   );
+  if (o.tls) {
+    // Set at start, before any listener binds (src/server.ts reports the certificate it loaded).
+    gauge('rws_tls_certificate_expiry_timestamp_seconds', 'notAfter of the TLS certificate being served, Unix seconds.', [], () => [[{}, stats.tlsCertificateExpiry]]);
+    counter('rws_tls_certificate_reloads_total', 'Changed certificate/key files: ok (now served) or error (refused; the previous pair is still served).', ['result'], () => [
+      [{ result: 'ok' }, stats.tlsReloadsOk],
+      [{ result: 'error' }, stats.tlsReloadsError],
+    ]);
+  }
 
   return { contentType: registry.contentType, render: () => registry.metrics() };
 }

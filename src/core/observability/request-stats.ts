@@ -2,7 +2,7 @@
 // allocates per request once a label combination has been seen; metrics.ts turns these into prom-client
 // series when /metrics is scraped.
 import type { CoreResponse, CutReason, ExchangeEnd, Protocol } from '../contract.js';
-import type { QuicEventName, UpstreamOutcome } from '../observer.js';
+import type { QuicEventName, TlsCertificateEvent, UpstreamOutcome } from '../observer.js';
 import { BucketCounts } from './bucket-counts.js';
 import {
   CappedLabel,
@@ -78,6 +78,10 @@ export class RequestStats {
   readonly quicConnectionsClosed: number[] = [];
   /** Indexed like CUTS. */
   readonly cuts = new Float64Array(CUTS.length);
+  /** notAfter of the certificate being served, Unix seconds (reported at start, before anything binds). */
+  tlsCertificateExpiry = 0;
+  tlsReloadsOk = 0;
+  tlsReloadsError = 0;
 
   requestStarted(protocol: Protocol): void {
     this.activeRequests[protocolIndex(protocol)]!++;
@@ -137,6 +141,15 @@ export class RequestStats {
         bump(this.quicConnectionsClosed, this.quicCloseCodes.id(label));
         return;
     }
+  }
+
+  tlsCertificate(e: TlsCertificateEvent): void {
+    if (e.result === 'error') {
+      this.tlsReloadsError++;
+      return;
+    }
+    this.tlsCertificateExpiry = Math.floor(e.certificate.notAfterMs / 1000);
+    if (e.reload) this.tlsReloadsOk++;
   }
 }
 
