@@ -48,7 +48,7 @@ export class TlsReloader {
 
   /** Reports the certificate loaded at start and starts polling. */
   start(): void {
-    this.#o.observer.tlsCertificate({ result: 'ok', reload: false, certificate: describe(this.#served.cert) });
+    this.#o.observer.tlsCertificate({ result: 'ok', reload: false, certificate: certificateOf(this.#served.cert) });
     this.#arm();
   }
 
@@ -80,7 +80,7 @@ export class TlsReloader {
       return this.#refused(e instanceof ConfigError ? e : new ConfigError(this.#o.files.certEnv, this.#o.files.certFile, String((e as Error)?.message ?? e)));
     }
     this.#served = pair;
-    this.#o.observer.tlsCertificate({ result: 'ok', reload: true, certificate: describe(pair.cert) });
+    this.#o.observer.tlsCertificate({ result: 'ok', reload: true, certificate: certificateOf(pair.cert) });
   }
 
   // Both files, or undefined when one cannot be read (a swap in progress, a volume gone): tried again at
@@ -117,7 +117,7 @@ function same(a: Pair, b: Pair): boolean {
 }
 
 /** The leaf (first certificate of the chain), for the log line and the expiry gauge. */
-export function describe(cert: Buffer): ServedCertificate {
+export function certificateOf(cert: Buffer): ServedCertificate {
   const x = new X509Certificate(cert);
   return { subject: x.subject.replace(/\n/g, ', '), subjectAltName: x.subjectAltName, serialNumber: x.serialNumber, notAfterMs: Date.parse(x.validTo) };
 }
