@@ -1,8 +1,7 @@
 // Assembles the server from a Config: the core, the listeners and the shutdown coordinator. main.ts adds
 // the process concerns (arguments, signals, exit codes); tests start servers through here or main.
-import type { Config } from './core/config/options.js';
+import { options, type Config } from './core/config/options.js';
 import type { Listener, TlsListener } from './core/contract.js';
-import { options } from './core/config/options.js';
 import { createCore } from './core/app.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { createProxy } from './core/proxy/index.js';

@@ -84,6 +84,17 @@ describe('pinned series', () => {
     assert.ok(delta('rws_quic_connections_closed_total', { code: 'other' }) > 0);
   });
 
+  it('without TLS there is no certificate, and no rws_tls_* series', async () => {
+    const plain = await startServer({ RWS_CONFIG_TLS: 'off' });
+    try {
+      const { families } = await scrape(plain.h1);
+      assert.ok(families.has('rws_ready'));
+      assert.deepEqual([...families.keys()].filter((n) => n.startsWith('rws_tls_')), []);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('docs/metrics.md documents every pinned series', () => {
     const doc = readFileSync(join(packageRoot, 'docs', 'metrics.md'), 'utf8');
     for (const [name, pin] of Object.entries(PINNED)) {
