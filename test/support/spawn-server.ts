@@ -48,6 +48,9 @@ export function spawnServer(
         continue;
       }
       entries.push(entry);
+      // A crash in a server a test did not mean to stop shows up only as refused connections in that
+      // test; its 'uncaught exception' line goes to the test's output so a CI log says what happened.
+      if (entry.level === 'fatal') console.error(`server pid ${child.pid}: ${line}`);
       for (const w of waiters.slice()) {
         if (w.match(entry)) {
           waiters.splice(waiters.indexOf(w), 1);
