@@ -5,6 +5,8 @@ import type { Observer } from '../src/core/observer.js';
 export const noopObserver: Observer = {
   requestStarted() {},
   requestFinished() {},
+  tunnelOpened() {},
+  tunnelClosed() {},
   connectionOpened() {},
   connectionClosed() {},
   connectionCut() {},

@@ -46,7 +46,8 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
     idleTimeoutMs: config.idleTimeoutMs,
     maxPipelinedRequests: config.maxPipelinedRequests,
   };
-  const listeners: Listener[] = [createH1Listener(core, { ...limits, name: 'h1', port: config.port })];
+  const tunnels = proxy !== undefined;
+  const listeners: Listener[] = [createH1Listener(core, { ...limits, name: 'h1', port: config.port, tunnels })];
   const tlsListeners: TlsListener[] = [];
   if (config.tls) {
     tlsListeners.push(
@@ -59,6 +60,7 @@ export function createServer(config: Config, overrides: { observer?: Observer } 
         maxConcurrentStreams: config.maxConcurrentStreams,
         resetLimit: { burst: config.h2ResetBurst, perSecond: config.h2ResetRate },
         pingTimeoutMs: config.h2PingTimeoutMs,
+        tunnels,
       }),
     );
     if (config.h3) {

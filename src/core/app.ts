@@ -2,7 +2,7 @@
 // preflights, static files and the proxy, and adds the headers every response carries. Protocol
 // differences stay in the listeners; the only protocol-aware decision here is Alt-Svc, which RFC 7838
 // makes a property of the origin's TLS responses.
-import type { Core, CoreRequest, CoreResponse, CutReason, ExchangeEnd, Protocol, Refusal } from './contract.js';
+import type { Core, CoreRequest, CoreResponse, CutReason, ExchangeEnd, Protocol, Refusal, Tunnel } from './contract.js';
 import type { Config } from './config/options.js';
 import { releaseBody } from './file-body.js';
 import type { CorsPolicy, ProxyHandler, StaticHandler } from './handlers.js';
@@ -39,8 +39,11 @@ export function createCore(parts: CoreParts): Core {
   const hsts = config.hsts.toLowerCase() === 'off' ? undefined : config.hsts;
   const toHttps = config.httpsRedirect ? httpsRedirect(() => config.altSvcPort ?? parts.boundTlsPort?.() ?? config.tlsPort) : undefined;
 
+  type Answer = CoreResponse | Tunnel;
+
   // Synchronous up to the first step that needs I/O, so health checks and refusals cost no Promise.
-  function route(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
+  // `upgrade`: the listener can hand the connection over (Core.handleUpgrade); only the proxy makes use of it.
+  function route(req: CoreRequest, upgrade: boolean): Answer | Promise<Answer> {
     if (req.refused !== undefined) return refusal(req.refused);
     if (req.path === '*') return asteriskForm(req);
     const internal = parts.serveInternalEndpoints || parts.adminOnly ? internalRoute(req.path) : undefined;
@@ -51,14 +54,21 @@ export function createCore(parts: CoreParts): Core {
     if (tooLarge(req)) return textResponse(413, 'request body too large', 'too_large', { connection: 'close' });
     const preflight = cors?.preflight(req);
     if (preflight) return preflight;
-    return serveMain(req);
+    return serveMain(req, upgrade);
   }
 
-  async function serveMain(req: CoreRequest): Promise<CoreResponse> {
+  async function serveMain(req: CoreRequest, upgrade: boolean): Promise<Answer> {
     const file = await staticFiles.serve(req);
     if (file !== null) return file;
-    if (proxy !== undefined) return proxy.forward(req);
+    if (proxy !== undefined) return upgrade ? tunnel(req) : proxy.forward(req);
     return staticFiles.notFound(req);
+  }
+
+  async function tunnel(req: CoreRequest): Promise<Answer> {
+    const answer = await proxy!.tunnel(req);
+    // Counted from here to Core.finish, which the listener calls once the tunnel closes (or was never used).
+    if ('origin' in answer) observer.tunnelOpened();
+    return answer;
   }
 
   function refusal(r: Refusal): CoreResponse {
@@ -86,7 +96,8 @@ export function createCore(parts: CoreParts): Core {
 
   // Headers every response carries; Alt-Svc only on TLS over TCP, and not once draining (a leaving pod
   // must not invite clients to open new QUIC connections to it).
-  function decorate(req: CoreRequest, res: CoreResponse): CoreResponse {
+  function decorate<A extends Answer>(req: CoreRequest, answer: A): A {
+    const res = responseOf(answer);
     const h = res.headers;
     h['x-content-type-options'] = 'nosniff';
     h['referrer-policy'] = config.referrerPolicy;
@@ -97,28 +108,34 @@ export function createCore(parts: CoreParts): Core {
       if (alt !== undefined) h['alt-svc'] = alt;
     }
     cors?.apply(req, res);
-    return res;
+    return answer;
+  }
+
+  function run(req: CoreRequest, upgrade: boolean): Answer | Promise<Answer> {
+    observer.requestStarted(req.protocol);
+    req.requestId = requestId(req.headers['x-request-id']);
+    let res: Answer | Promise<Answer>;
+    try {
+      res = route(req, upgrade);
+    } catch (e) {
+      return decorate(req, failed(req, e));
+    }
+    if (res instanceof Promise) {
+      return res.then(
+        (r) => decorate(req, r),
+        (e: unknown) => decorate(req, failed(req, e)),
+      );
+    }
+    return decorate(req, res);
   }
 
   return {
-    handle(req) {
-      observer.requestStarted(req.protocol);
-      req.requestId = requestId(req.headers['x-request-id']);
-      let res: CoreResponse | Promise<CoreResponse>;
-      try {
-        res = route(req);
-      } catch (e) {
-        return decorate(req, failed(req, e));
-      }
-      if (res instanceof Promise) {
-        return res.then(
-          (r) => decorate(req, r),
-          (e: unknown) => decorate(req, failed(req, e)),
-        );
-      }
-      return decorate(req, res);
-    },
+    // Without `upgrade`, route never answers a Tunnel.
+    handle: (req) => run(req, false) as CoreResponse | Promise<CoreResponse>,
+    handleUpgrade: (req) => run(req, true),
     finish(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, startedAt: number) {
+      // 101 is only ever a tunnel's response: the proxy turns any other 1xx from an origin into a 502.
+      if (res.status === 101) observer.tunnelClosed();
       releaseBody(res.body, end.aborted);
       observer.requestFinished(req, res, end, performance.now() - startedAt);
     },
@@ -135,4 +152,9 @@ export function createCore(parts: CoreParts): Core {
       return lifecycle.isDraining();
     },
   };
+}
+
+/** A tunnel's 101 head, or the response itself. */
+function responseOf(answer: CoreResponse | Tunnel): CoreResponse {
+  return 'origin' in answer ? answer.response : answer;
 }

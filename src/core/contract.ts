@@ -3,7 +3,7 @@
 // CoreResponse back; nothing protocol-specific lives in src/core. Modelled on hono's Node adapter:
 // adapters are thin translators into one handler.
 import type { FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Route } from './observability/labels.js';
 
 export type Protocol = 'h1' | 'h2' | 'h3';
@@ -93,6 +93,24 @@ export interface CoreResponse {
   upstreamMs?: number;
 }
 
+/**
+ * The origin accepted a protocol switch (101 Switching Protocols, RFC 9110 §15.2.2): what a listener
+ * relays to the client, and the connection to tunnel it to. Today only an HTTP/1.1 WebSocket opening
+ * handshake (RFC 6455 §4) gets one, through the proxy.
+ */
+export interface Tunnel {
+  /**
+   * The 101 response head to write to the client (the origin's Upgrade, Connection and
+   * Sec-WebSocket-* fields among its headers; body empty). Passed to `Core.finish` when the tunnel
+   * closes, with the bytes relayed each way as the exchange's bytes.
+   */
+  readonly response: CoreResponse;
+  /** The origin connection past its 101 head; bytes the origin sent right behind the head are its first read. */
+  readonly origin: Duplex;
+  /** No byte either way for this long closes both sides (RWS_CONFIG_TUNNEL_IDLE_TIMEOUT_MS). */
+  readonly idleTimeoutMs: number;
+}
+
 /** What the listener reports once an exchange is over (response fully sent, or cut). */
 export interface ExchangeEnd {
   /** Response body bytes written to the transport. */
@@ -111,6 +129,15 @@ export interface Core {
    * Promise<Response>`. Never rejects: failures become 500 responses.
    */
   handle(req: CoreRequest): CoreResponse | Promise<CoreResponse>;
+  /**
+   * `handle` for a request that asks to switch protocols (RFC 9110 §7.8) on a connection the listener can
+   * hand over: HTTP/1.1 with `Upgrade: websocket` on a GET (RFC 6455 §4.1). Routed like any request:
+   * what is not proxied (internal endpoints, static files, no origin configured) gets the same response
+   * as from `handle`, the Upgrade ignored, as RFC 9110 §7.8 allows. A proxied one is offered to the
+   * origin with its Upgrade: a Tunnel when the origin switches, otherwise its refusal (any non-101
+   * status) or 502/504, as a CoreResponse. `finish` is called once either way; for a Tunnel, when it closes.
+   */
+  handleUpgrade(req: CoreRequest): CoreResponse | Tunnel | Promise<CoreResponse | Tunnel>;
   /**
    * Called exactly once per handled request, when its exchange ends. `res` is what handle returned;
    * whatever its body still holds (a stream not read to its end, a file handle never read) is released.

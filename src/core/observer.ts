@@ -34,6 +34,9 @@ export type TlsCertificateEvent =
 export interface Observer {
   requestStarted(protocol: Protocol): void;
   requestFinished(req: CoreRequest, res: CoreResponse, end: ExchangeEnd, durationMs: number): void;
+  /** A protocol switch (WebSocket) began relaying (Core.handleUpgrade); tunnelClosed once it is over. */
+  tunnelOpened(): void;
+  tunnelClosed(): void;
   connectionOpened(protocol: Protocol): void;
   connectionClosed(protocol: Protocol): void;
   /** A listener closed a connection on its own (rws_connections_cut_total, and a log line). */

@@ -9,6 +9,8 @@ import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { clientErrorHandler, refuseConnect } from '../node-http/client-error.js';
 import { listenOn } from '../node-http/listen-on.js';
+import { upgradeHandler } from '../node-http/serve-upgrade.js';
+import { upgradeOnlyWebSocket } from '../node-http/websocket-upgrade.js';
 
 export interface H1Options {
   name: string;
@@ -21,6 +23,11 @@ export interface H1Options {
   idleTimeoutMs: number;
   /** Unanswered requests one connection may have; beyond, it is closed (src/node-http/pipeline-gate.ts). */
   maxPipelinedRequests: number;
+  /**
+   * The core can tunnel WebSocket upgrades (an origin is configured). Only then is an 'upgrade' listener
+   * registered: on Node 20 it takes every request with Upgrade off node's parser (src/node-http/serve-upgrade.ts).
+   */
+  tunnels?: boolean;
 }
 
 export function createH1Listener(core: Core, o: H1Options): Listener {
@@ -49,6 +56,10 @@ export function createH1Listener(core: Core, o: H1Options): Listener {
   // Malformed requests get node's 400/431 and the socket is closed; never an uncaught error.
   server.on('clientError', clientErrorHandler(core));
   server.on('connect', refuseConnect);
+  if (o.tunnels === true) {
+    upgradeOnlyWebSocket(server);
+    server.on('upgrade', upgradeHandler(core, 'http', tracker, gate, o.idleTimeoutMs));
+  }
 
   return {
     name: o.name,

@@ -8,6 +8,8 @@ import { clientErrorHandler, refuseConnect } from '../node-http/client-error.js'
 import { checkContinue } from '../node-http/continue-on-read.js';
 import { ConnectionTracker } from '../node-http/connection-tracker.js';
 import { listenOn } from '../node-http/listen-on.js';
+import { upgradeHandler } from '../node-http/serve-upgrade.js';
+import { upgradeOnlyWebSocket } from '../node-http/websocket-upgrade.js';
 import { PipelineGate } from '../node-http/pipeline-gate.js';
 import { http1Handler } from '../node-http/serve-http1.js';
 import { refuseLargeHeaders } from './header-limit.js';
@@ -37,6 +39,8 @@ export interface H2Options {
   resetLimit: ResetLimit;
   /** Silence before a session with streams open is sent a PING, and the wait for its ACK (./session-tracker.ts). */
   pingTimeoutMs: number;
+  /** WebSocket upgrades on HTTP/1.1 over TLS are tunnelled (see H1Options.tunnels in src/h1/listener.ts). */
+  tunnels?: boolean;
 }
 
 // The TLS settings of the secure context, given again with each new pair: setSecureContext() resets
@@ -117,6 +121,11 @@ export function createH2Listener(core: Core, o: H2Options): TlsListener {
   server.on('clientError', clientErrorHandler(core));
   // HTTP/1.1 over TLS; an HTTP/2 CONNECT is answered in ./serve-stream.ts.
   server.on('connect', refuseConnect);
+  // Browsers open WebSockets over HTTP/1.1 (this server does not offer RFC 8441's extended CONNECT).
+  if (o.tunnels === true) {
+    upgradeOnlyWebSocket(server);
+    server.on('upgrade', upgradeHandler(core, 'https', h1, gate, o.idleTimeoutMs));
+  }
   server.on('tlsClientError', () => {}); // failed handshakes (scanners, wrong SNI) are routine on an edge
 
   return {

@@ -19,7 +19,11 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   readonly #raw: IncomingMessage;
   #remote: string | undefined;
 
-  constructor(raw: IncomingMessage, scheme: 'http' | 'https') {
+  /**
+   * `detached`: node's parser let go of the connection after this request's head (its 'upgrade' event),
+   * so a body would never be read: such a request is refused (400) rather than left waiting forever.
+   */
+  constructor(raw: IncomingMessage, scheme: 'http' | 'https', detached = false) {
     super();
     this.#raw = raw;
     this.scheme = scheme;
@@ -27,9 +31,13 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
     const target = requestTarget(raw);
     this.path = target.path;
     this.authority = target.authority;
-    this.refused = target.malformed !== undefined ? { status: 400, reason: target.malformed } : transferCodingRefusal(raw);
+    const body = hasBody(raw);
+    this.refused =
+      target.malformed !== undefined ? { status: 400, reason: target.malformed }
+      : detached && body ? unreadableBody
+      : transferCodingRefusal(raw);
     this.headers = raw.headers as RequestHeaders;
-    this.body = hasBody(raw) ? raw : null;
+    this.body = body ? raw : null;
   }
 
   // A getter: node already keeps the string, and only the proxy's Via reads it.
@@ -42,8 +50,10 @@ export class NodeCoreRequest extends AbortableRequest implements CoreRequest {
   }
 }
 
+const unreadableBody: Refusal = { status: 400, reason: 'a request asking to upgrade may not carry content here' };
+
 // RFC 9112 §6.3: an HTTP/1.1 request has a body only with Content-Length or Transfer-Encoding.
-function hasBody(raw: IncomingMessage): boolean {
+export function hasBody(raw: IncomingMessage): boolean {
   const h = raw.headers;
   if (h['transfer-encoding'] !== undefined) return true;
   const cl = h['content-length'];

@@ -4,11 +4,23 @@
 // of thousands of requests per second each listener (and each once() wrapper) shows in the profile.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Core, CoreResponse } from '../core/contract.js';
+import type { Core, CoreResponse, Tunnel } from '../core/contract.js';
 import { whenSettled } from '../core/settle.js';
 import type { ConnectionTracker } from './connection-tracker.js';
 import { NodeCoreRequest } from './node-request.js';
+import { relayTunnel } from './relay-tunnel.js';
 import { bytesReceived, writeResponse } from './write-response.js';
+
+/**
+ * An exchange on a connection node's parser has let go of (its 'upgrade' event, ./serve-upgrade.ts):
+ * `res` was made for it and given the socket; the connection closes after it unless it becomes a tunnel.
+ */
+export interface Detached {
+  /** The bytes node read past the request head: the client's first tunnelled bytes. */
+  readonly head: Buffer;
+  /** Offer the connection to the core for a tunnel (Core.handleUpgrade) rather than call Core.handle. */
+  readonly tunnel: boolean;
+}
 
 export function serveExchange(
   core: Core,
@@ -16,19 +28,22 @@ export function serveExchange(
   res: ServerResponse,
   scheme: 'http' | 'https',
   tracker: ConnectionTracker,
+  detached?: Detached,
 ): void {
   const startedAt = performance.now();
   const socket: Socket = raw.socket;
   tracker.requestStarted(socket, res);
-  const req = new NodeCoreRequest(raw, scheme);
+  const req = new NodeCoreRequest(raw, scheme, detached !== undefined);
   let out: CoreResponse | undefined;
   let sent = 0;
+  // Set by a tunnel, which counts its own bytes.
+  let received: number | undefined;
   let over = false;
   const end = (aborted: boolean): void => {
     if (over) return;
     over = true;
     if (aborted) req.markAborted();
-    const received = bytesReceived(req.body, req.headers['content-length']);
+    received ??= bytesReceived(req.body, req.headers['content-length']);
     core.finish(req, out!, { bytesSent: sent, bytesReceived: received, aborted }, startedAt);
     tracker.requestEnded(socket, res);
   };
@@ -46,9 +61,35 @@ export function serveExchange(
       end(true);
     }
   });
-  whenSettled(
-    core.handle(req),
+  // The 101 head goes out through node's writer (it validates the fields, adds Date), then the socket
+  // leaves `res` for the tunnel: `res` no longer closes with it, the relay ends the exchange.
+  const relay = (t: Tunnel): void => {
+    if (req.aborted || res.destroyed) {
+      t.origin.destroy();
+      return end(true);
+    }
+    try {
+      res.writeHead(101, t.response.headers);
+      res.flushHeaders();
+      res.detachSocket(socket);
+    } catch (e) {
+      t.origin.destroy();
+      throw e;
+    }
+    relayTunnel(socket, detached!.head, t, (e) => {
+      sent = e.sent;
+      received = e.received;
+      end(e.aborted);
+    });
+  };
+  const answer = detached?.tunnel ? core.handleUpgrade(req) : core.handle(req);
+  whenSettled<CoreResponse | Tunnel>(
+    answer,
     (r) => {
+      if ('origin' in r) {
+        out = r.response;
+        return relay(r);
+      }
       out = r;
       // The client left while the core was working: nothing to write, but the exchange still ends once.
       if (req.aborted || res.destroyed || res.headersSent) return end(true);

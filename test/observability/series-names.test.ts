@@ -22,6 +22,7 @@ const PINNED: Record<string, { type: string; labels: string[] }> = {
   rws_draining: { type: 'gauge', labels: [] },
   rws_upstream_requests_total: { type: 'counter', labels: ['outcome'] },
   rws_upstream_request_duration_seconds: { type: 'histogram', labels: [] },
+  rws_open_tunnels: { type: 'gauge', labels: [] },
   rws_quic_handshakes_total: { type: 'counter', labels: [] },
   rws_quic_retry_sent_total: { type: 'counter', labels: [] },
   rws_quic_packets_dropped_total: { type: 'counter', labels: ['reason'] },

@@ -70,6 +70,9 @@ export const options = {
   // anything under 1000 ms fired at ~1 s anyway (measured: 200 → 1.0 s, 1000 → 1.5 s, 3000 → 3.5 s).
   upstreamTimeoutMs: opt('UPSTREAM_TIMEOUT_MS', '30000', p.integer(1000, 3_600_000), 'origin response-headers timeout (→ 504; fires up to ~0.5 s late)'),
   upstreamConnectTimeoutMs: opt('UPSTREAM_CONNECT_TIMEOUT_MS', '5000', p.integer(100, 600_000), 'origin connect timeout (→ 502)'),
+  // nginx's proxy_read_timeout is 60 s; WebSocket apps that hold a quiet connection open send pings
+  // well within that (socket.io every 25 s), and a tunnel nobody uses must not pin two sockets forever.
+  tunnelIdleTimeoutMs: opt('TUNNEL_IDLE_TIMEOUT_MS', '60000', p.integer(1000, 86_400_000), 'a WebSocket tunnel with no byte either way this long is closed'),
   upstreamConnections: opt('UPSTREAM_CONNECTIONS', '128', p.integer(1, 65_536), 'pooled keep-alive connections to the origin'),
 } as const;
 

@@ -26,6 +26,12 @@ export function createObserver(config: Config, lifecycle?: ReadinessSource): Obs
       stats.requestFinished(req.protocol, req.method, res, end, durationMs);
       if (accessLog) log.access(accessLine(req, res, end, durationMs));
     },
+    tunnelOpened() {
+      stats.openTunnels++;
+    },
+    tunnelClosed() {
+      stats.openTunnels--;
+    },
     connectionOpened(protocol) {
       stats.connectionOpened(protocol);
     },

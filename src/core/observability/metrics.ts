@@ -53,6 +53,7 @@ export function createMetrics(stats: RequestStats, lifecycle?: ReadinessSource, 
     UPSTREAM_OUTCOMES.map((outcome, i): Sample => [{ outcome }, stats.upstreamOutcomes[i]!]),
   );
   histogram(registry, 'rws_upstream_request_duration_seconds', 'Time until the origin response headers (or the failure).', () => [[{}, stats.upstreamDuration]]);
+  gauge('rws_open_tunnels', 'WebSocket tunnels open to the origin (each also counts in http_requests_total with status 101 once closed).', [], () => [[{}, stats.openTunnels]]);
   counter('rws_quic_handshakes_total', 'Completed QUIC handshakes.', [], () => [[{}, stats.quicHandshakes]]);
   counter('rws_quic_retry_sent_total', 'QUIC Retry packets sent (address validation).', [], () => [[{}, stats.quicRetriesSent]]);
   counter('rws_quic_packets_dropped_total', 'QUIC packets dropped by reason.', ['reason'], () =>

@@ -70,6 +70,8 @@ export class RequestStats {
   readonly responseBytes = perProtocol();
   readonly upstreamOutcomes = new Float64Array(UPSTREAM_OUTCOMES.length);
   readonly upstreamDuration = new BucketCounts();
+  /** WebSocket tunnels relaying now (a 101 from the origin until the tunnel closes). */
+  openTunnels = 0;
   quicHandshakes = 0;
   quicRetriesSent = 0;
   readonly quicDropReasons = new CappedLabel(32, QUIC_DROP_REASONS);

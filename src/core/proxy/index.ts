@@ -2,7 +2,7 @@
 // Pool of keep-alive HTTP/1.1 connections. Bodies stream both ways with backpressure; origin failures
 // become 502/504 responses (or a cut response once headers were sent), never exceptions.
 import { Pool, type Dispatcher } from 'undici';
-import type { CoreRequest, CoreResponse } from '../contract.js';
+import type { CoreRequest, CoreResponse, Tunnel } from '../contract.js';
 import type { Config } from '../config/options.js';
 import type { ProxyHandler } from '../handlers.js';
 import type { Observer } from '../observer.js';
@@ -11,8 +11,9 @@ import { limitBody } from './body-limit.js';
 import { classify, failureResponse, type UpstreamOutcome } from './failure.js';
 import { answerAsFinalRecipient, maxForwards } from './max-forwards.js';
 import { upstreamRequestHeaders } from './request-headers.js';
-import { clientResponseHeaders, validFinalStatus } from './response-headers.js';
+import { clientResponseHeaders, switchedResponseHeaders, validFinalStatus } from './response-headers.js';
 import { basePath, targetPath } from './target-path.js';
+import { requestUpgrade, type NotSwitched } from './upgrade-request.js';
 
 export type { UpstreamOutcome } from './failure.js';
 
@@ -25,8 +26,11 @@ export interface ProxyOptions {
 
 type ProxyConfig = Pick<
   Config,
-  'upstream' | 'upstreamConnections' | 'upstreamConnectTimeoutMs' | 'upstreamTimeoutMs' | 'idleTimeoutMs' | 'maxBodySize'
+  'upstream' | 'upstreamConnections' | 'upstreamConnectTimeoutMs' | 'upstreamTimeoutMs' | 'idleTimeoutMs' | 'maxBodySize' | 'tunnelIdleTimeoutMs'
 >;
+
+/** What both undici's request() and an upgrade request that did not switch answer. */
+type OriginResponse = Pick<Dispatcher.ResponseData, 'statusCode' | 'headers'> & { body: Dispatcher.ResponseData['body'] | NotSwitched['body'] };
 
 export function createProxy(config: ProxyConfig, observer: Observer, options: ProxyOptions = {}): ProxyHandler {
   const upstream = config.upstream;
@@ -58,16 +62,46 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
         signal: req.signal,
       });
     } catch (err) {
-      const ms = performance.now() - started;
-      const failure = classify(err, req.signal.aborted);
-      report(failure.outcome, ms);
-      if (failure.outcome === 'error' || failure.outcome === 'timeout') {
-        observer.event('warn', 'upstream request failed', { cause: failure.cause, status: failure.status, method: req.method, upstream: upstream!.origin });
-      }
-      const unread = req.protocol === 'h1' && req.body !== null && !req.body.readableEnded;
-      return failureResponse(failure, unread);
+      return failed(req, err, started);
+    }
+    return answered(req, answer, performance.now() - started);
+  }
+
+  // RFC 6455 §4.1: the opening handshake is a GET without content. The client's Sec-WebSocket-* fields
+  // go on as end-to-end fields; Upgrade and Connection are hop-by-hop (RFC 9110 §7.6.1, §7.8), so they
+  // are not copied but set again for this hop, by undici (its `upgrade` option).
+  async function tunnel(req: CoreRequest): Promise<CoreResponse | Tunnel> {
+    const path = targetPath(base, req.path);
+    if (path === null) return textResponse(400, 'bad request target', 'proxy');
+    const started = performance.now();
+    const headers = upstreamRequestHeaders(req, upstream!.host);
+    let answer;
+    try {
+      answer = await requestUpgrade(pool, { method: 'GET', path, headers, upgrade: 'websocket' }, req.signal);
+    } catch (err) {
+      return failed(req, err, started);
     }
     const ms = performance.now() - started;
+    if (!answer.switched) return answered(req, answer, ms);
+    report('ok', ms);
+    // Until the listener relays it, a reset must not become an unhandled 'error' event.
+    answer.socket.on('error', () => {});
+    const response: CoreResponse = { status: 101, headers: switchedResponseHeaders(answer.headers), body: { kind: 'empty' }, route: 'proxy', upstreamMs: ms };
+    return { response, origin: answer.socket, idleTimeoutMs: config.tunnelIdleTimeoutMs };
+  }
+
+  function failed(req: CoreRequest, err: unknown, started: number): CoreResponse {
+    const ms = performance.now() - started;
+    const failure = classify(err, req.signal.aborted);
+    report(failure.outcome, ms);
+    if (failure.outcome === 'error' || failure.outcome === 'timeout') {
+      observer.event('warn', 'upstream request failed', { cause: failure.cause, status: failure.status, method: req.method, upstream: upstream!.origin });
+    }
+    const unread = req.protocol === 'h1' && req.body !== null && !req.body.readableEnded;
+    return failureResponse(failure, unread);
+  }
+
+  function answered(req: CoreRequest, answer: OriginResponse, ms: number): CoreResponse {
     if (!validFinalStatus(answer.statusCode)) {
       // node:http2 throws on such a status and HTTP/3 clients reject it: the origin is broken (502).
       answer.body.dump().catch(() => {});
@@ -79,7 +113,7 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
     return toCoreResponse(req, answer, ms);
   }
 
-  function toCoreResponse(req: CoreRequest, answer: Dispatcher.ResponseData, ms: number): CoreResponse {
+  function toCoreResponse(req: CoreRequest, answer: OriginResponse, ms: number): CoreResponse {
     const headers = clientResponseHeaders(answer.headers, answer.statusCode);
     const res: CoreResponse = { status: answer.statusCode, headers, body: { kind: 'empty' }, route: 'proxy', upstreamMs: ms };
     // RFC 9110 §6.4.1: no content after HEAD, 204 and 304, whatever the framing fields say.
@@ -99,6 +133,7 @@ export function createProxy(config: ProxyConfig, observer: Observer, options: Pr
 
   return {
     forward,
+    tunnel,
     async probe() {
       try {
         const answer = await pool.request({

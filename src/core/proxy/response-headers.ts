@@ -51,6 +51,20 @@ export function clientResponseHeaders(
   return h;
 }
 
+/**
+ * The head of a 101 relayed to the client: the origin's end-to-end fields (Sec-WebSocket-Accept,
+ * -Protocol, -Extensions among them, RFC 6455 §4.2.2) and Via, plus this hop's own Upgrade and Connection:
+ * both are hop-by-hop (RFC 9112 §9.6, RFC 9110 §7.8) yet a 101 must name the protocol switched to, and
+ * this hop switches to the one the origin did.
+ */
+export function switchedResponseHeaders(origin: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
+  const h = clientResponseHeaders(origin, 101);
+  const upgrade = origin['upgrade'];
+  h['upgrade'] = (Array.isArray(upgrade) ? upgrade[0] : upgrade) ?? 'websocket';
+  h['connection'] = 'upgrade';
+  return h;
+}
+
 /** RFC 9110 §15: a status code is three digits, 100 to 599; anything else from the origin is a 502. */
 export function validFinalStatus(status: number): boolean {
   return Number.isInteger(status) && status >= 200 && status <= 599;
