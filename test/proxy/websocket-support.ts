@@ -1,7 +1,9 @@
 // Shared by the WebSocket tunnel tests: a real WebSocket origin (the `ws` package on node:http, loopback
 // port 0) behind an rws-edge, and clients nobody here wrote (undici's WebSocket, `ws`).
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as requestTls } from 'node:https';
 import type { Socket } from 'node:net';
 import { Agent, WebSocket as UndiciWebSocket } from 'undici';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
@@ -82,4 +84,34 @@ export function closedUndici(ws: UndiciWebSocket): Promise<number> {
 /** A WebSocket URL for the edge's h1 (ws://) or TLS (wss://) port. */
 export function wsUrl(base: string, path = '/chat'): string {
   return base.replace(/^http/, 'ws') + path;
+}
+
+/**
+ * A WebSocket handshake by hand (node:http's client), for answers that are not a 101: resolves with the
+ * status, headers and body of a normal response, or with status 101 (the socket closed at once).
+ */
+export function handshake(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = (base.startsWith('https:') ? requestTls : request)(base + path, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        ...headers,
+      },
+      rejectUnauthorized: false,
+    } as RequestOptions);
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode!, headers: res.headers, body: '' });
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
