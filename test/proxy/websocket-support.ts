@@ -19,7 +19,7 @@ export interface WsOrigin extends Origin {
  * An echo origin: every message comes back as it was (text as text, binary as binary). Picks the first
  * subprotocol offered, as a server that supports them all would. `verify` may refuse a handshake.
  */
-export async function startWsOrigin(opts: { refuse?: { status: number; body: string } } = {}): Promise<WsOrigin> {
+export async function startWsOrigin(opts: { refuse?: { status: number; body: string }; port?: number } = {}): Promise<WsOrigin> {
   const server = createServer((_req, res) => res.end('plain'));
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
@@ -39,7 +39,7 @@ export async function startWsOrigin(opts: { refuse?: { status: number; body: str
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     ws.on('error', () => {});
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
     server,
