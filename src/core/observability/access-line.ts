@@ -100,6 +100,8 @@ export function jsonAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
   if (res.upstreamMs === undefined && !end.aborted) return line + routeFieldEnd[r];
   let rest = routeField[r];
   if (res.upstreamMs !== undefined) rest += ',"upstream_ms":' + ms(res.upstreamMs);
+  // A tunnel (always proxied, so on this path): its line says what went each way, and how long it was open.
+  if (res.status === 101) rest += ',"bytes_received":' + end.bytesReceived;
   if (end.aborted) rest += ',"aborted":true';
   return line + rest + '}\n';
 }
@@ -140,6 +142,7 @@ export function textAccessLine(req: CoreRequest, res: CoreResponse, end: Exchang
     'ms req_id=' +
     (req.requestId ?? '-');
   if (res.upstreamMs !== undefined) line += ' upstream_ms=' + ms(res.upstreamMs);
+  if (res.status === 101) line += ' bytes_received=' + end.bytesReceived;
   if (end.aborted) line += ' aborted';
   return line + '\n';
 }
