@@ -1,31 +1,20 @@
 // A WebSocket through the edge: undici's WebSocket client, the `ws` package as origin, over the plain
 // HTTP/1.1 listener and over HTTP/1.1 on the TLS listener (ALPN http/1.1, as a browser opens one).
 // Text, binary and a 1 MiB message come back as sent, and the origin sees the forwarding fields.
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { TestServer } from '../support/start-server.js';
-import { startEdge } from './support.js';
-import { closedUndici, nextMessage, openUndici, startWsOrigin, tlsDispatcher, wsUrl, type WsOrigin } from './websocket-support.js';
+import { closedUndici, nextMessage, openUndici, tlsDispatcher, wsUrl, useWsEdge } from './websocket-support.js';
 
 describe('websocket echo through the edge', () => {
-  let origin: WsOrigin;
-  let edge: TestServer;
   const dispatcher = tlsDispatcher();
 
-  before(async () => {
-    origin = await startWsOrigin();
-    edge = await startEdge(origin.url);
-  });
-  after(async () => {
-    await dispatcher.destroy();
-    await edge.close();
-    await origin.close();
-  });
+  const ctx = useWsEdge();
+  after(() => dispatcher.destroy());
 
   for (const listener of ['h1', 'tls'] as const) {
     it(`${listener}: text, binary and a 1 MiB message round-trip`, async () => {
-      const url = wsUrl(listener === 'h1' ? edge.h1 : edge.tls, '/chat?room=1');
+      const url = wsUrl(listener === 'h1' ? ctx.edge.h1 : ctx.edge.tls, '/chat?room=1');
       const ws = await openUndici(url, listener === 'tls' ? { dispatcher } : {});
       ws.send('hello');
       assert.equal(await nextMessage(ws), 'hello');
@@ -37,7 +26,7 @@ describe('websocket echo through the edge', () => {
       assert.ok(Buffer.from((await nextMessage(ws)) as ArrayBuffer).equals(big), '1 MiB echoed intact');
       ws.close(1000);
       assert.equal(await closedUndici(ws), 1000);
-      const seen = origin.accepted.at(-1)!;
+      const seen = ctx.origin.accepted.at(-1)!;
       assert.equal(seen.req.url, '/chat?room=1');
       assert.equal(seen.req.headers['x-forwarded-proto'], listener === 'h1' ? 'http' : 'https');
       assert.equal(seen.req.headers['x-forwarded-for'], '127.0.0.1');

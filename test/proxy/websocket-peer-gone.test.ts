@@ -1,16 +1,14 @@
 // When one side of a tunnel goes away (closes its TCP connection, or resets it), the other side is
 // closed too: no half-dead tunnel, no socket left open, no uncaught exception, and the gauge goes back
 // to 0. Clients are `ws`, whose sockets a test can cut.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { TestServer } from '../support/start-server.js';
 import { eventually, scrape } from '../observability/support.js';
 import { valueOf } from '../observability/exposition.js';
-import { startEdge } from './support.js';
-import { startWsOrigin, wsUrl, type WsOrigin } from './websocket-support.js';
+import { wsUrl, useWsEdge } from './websocket-support.js';
 
 /** A `ws` client through the edge, open, with its echo checked once. */
 async function openWs(url: string): Promise<WebSocket> {
@@ -25,22 +23,12 @@ async function openWs(url: string): Promise<WebSocket> {
 const socketOf = (ws: WebSocket): Socket => (ws as unknown as { _socket: Socket })._socket;
 
 describe('websocket tunnel when a side goes away', () => {
-  let origin: WsOrigin;
-  let edge: TestServer;
+  const ctx = useWsEdge();
 
-  before(async () => {
-    origin = await startWsOrigin();
-    edge = await startEdge(origin.url);
-  });
-  after(async () => {
-    await edge.close();
-    await origin.close();
-  });
-
-  const openTunnels = async (): Promise<number> => valueOf((await scrape(edge.h1)).families, 'rws_open_tunnels');
+  const openTunnels = async (): Promise<number> => valueOf((await scrape(ctx.edge.h1)).families, 'rws_open_tunnels');
   // The scrape's own connection is the one left.
-  const edgeConnections = async (): Promise<number> => valueOf((await scrape(edge.h1)).families, 'http_active_connections', { protocol: 'h1' });
-  const originConnections = (): Promise<number> => new Promise((resolve) => origin.server.getConnections((_e, n) => resolve(n)));
+  const edgeConnections = async (): Promise<number> => valueOf((await scrape(ctx.edge.h1)).families, 'http_active_connections', { protocol: 'h1' });
+  const originConnections = (): Promise<number> => new Promise((resolve) => ctx.origin.server.getConnections((_e, n) => resolve(n)));
 
   const cases: { name: string; cut: (client: WebSocket, server: WebSocket) => void; closes: 'origin' | 'client' }[] = [
     { name: 'the client closes its connection', cut: (client) => client.terminate(), closes: 'origin' },
@@ -50,8 +38,8 @@ describe('websocket tunnel when a side goes away', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: the ${c.closes} side is closed`, { timeout: 10_000 }, async () => {
-      const client = await openWs(wsUrl(edge.h1));
-      const server = origin.accepted.at(-1)!;
+      const client = await openWs(wsUrl(ctx.edge.h1));
+      const server = ctx.origin.accepted.at(-1)!;
       assert.equal(await openTunnels(), 1);
       const clientClosed = once(client, 'close');
       c.cut(client, server.ws);
@@ -64,7 +52,7 @@ describe('websocket tunnel when a side goes away', () => {
   }
 
   it('the edge still serves after all that', async () => {
-    const client = await openWs(wsUrl(edge.h1));
+    const client = await openWs(wsUrl(ctx.edge.h1));
     client.close(1000);
     const [code] = await once(client, 'close');
     assert.equal(code, 1000);

@@ -1,5 +1,6 @@
 // Shared by the WebSocket tunnel tests: a real WebSocket origin (the `ws` package on node:http, loopback
 // port 0) behind an rws-edge, and clients nobody here wrote (undici's WebSocket, `ws`).
+import { after, before } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
@@ -7,7 +8,8 @@ import { request as requestTls } from 'node:https';
 import type { Socket } from 'node:net';
 import { Agent, WebSocket as UndiciWebSocket } from 'undici';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
-import type { Origin } from './support.js';
+import type { TestServer } from '../support/start-server.js';
+import { startEdge, type Origin } from './support.js';
 
 export interface WsOrigin extends Origin {
   wss: WebSocketServer;
@@ -114,4 +116,21 @@ export function handshake(base: string, path: string, headers: Record<string, st
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * A WebSocket origin and an edge in front of it for the enclosing describe(): started before its tests,
+ * closed after them. The fields are set once the tests run.
+ */
+export function useWsEdge(env: Record<string, string> = {}, originOpts: Parameters<typeof startWsOrigin>[0] = {}): { origin: WsOrigin; edge: TestServer } {
+  const pair = {} as { origin: WsOrigin; edge: TestServer };
+  before(async () => {
+    pair.origin = await startWsOrigin(originOpts);
+    pair.edge = await startEdge(pair.origin.url, env);
+  });
+  after(async () => {
+    await pair.edge?.close();
+    await pair.origin?.close();
+  });
+  return pair;
 }
