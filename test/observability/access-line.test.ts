@@ -112,4 +112,16 @@ describe('access line formatting', () => {
     assert.equal(ms(-1), '0.000');
     for (const v of [0.001, 0.25, 99.999, 1000.05]) assert.equal(JSON.parse(ms(v)), Math.round(v * 1000) / 1000);
   });
+  it('a tunnel (101) also says the bytes relayed to the origin, in both formats', () => {
+    const tunnel: CoreResponse = { status: 101, headers: {}, body: { kind: 'empty' }, route: 'proxy', upstreamMs: 2 };
+    const closed: ExchangeEnd = { bytesSent: 1234, bytesReceived: 567, aborted: false };
+    const e = JSON.parse(jsonAccessLine(request('/ws', 'ua'), tunnel, closed, 60_000)) as Record<string, unknown>;
+    assert.equal(e.status, 101);
+    assert.equal(e.bytes, 1234);
+    assert.equal(e.bytes_received, 567);
+    assert.equal(e.duration_ms, 60000);
+    assert.match(textAccessLine(request('/ws', 'ua'), tunnel, closed, 1), / 101 1234 .* upstream_ms=2\.000 bytes_received=567\n$/);
+    const other = JSON.parse(jsonAccessLine(request('/', 'ua'), { ...tunnel, status: 200 }, closed, 1)) as Record<string, unknown>;
+    assert.equal(other.bytes_received, undefined, 'only on a tunnel line');
+  });
 });
