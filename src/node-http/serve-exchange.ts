@@ -16,8 +16,8 @@ import { bytesReceived, writeResponse } from './write-response.js';
  * `res` was made for it and given the socket; the connection closes after it unless it becomes a tunnel.
  */
 export interface Detached {
-  /** The bytes node read past the request head: the client's first tunnelled bytes. */
-  readonly head: Buffer;
+  /** Stops reading the socket; returns what the client sent past its request head, the tunnel's first bytes. */
+  readonly takeHead: () => Buffer;
   /** Offer the connection to the core for a tunnel (Core.handleUpgrade) rather than call Core.handle. */
   readonly tunnel: boolean;
 }
@@ -76,7 +76,7 @@ export function serveExchange(
       t.origin.destroy();
       throw e;
     }
-    relayTunnel(socket, detached!.head, t, (e) => {
+    relayTunnel(socket, detached!.takeHead(), t, (e) => {
       sent = e.sent;
       received = e.received;
       end(e.aborted);

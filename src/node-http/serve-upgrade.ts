@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import type { Core } from '../core/contract.js';
 import type { ConnectionTracker } from './connection-tracker.js';
 import type { PipelineGate } from './pipeline-gate.js';
+import { EarlyBytes } from './early-bytes.js';
 import { serveExchange } from './serve-exchange.js';
 import { isWebSocketUpgrade } from './websocket-upgrade.js';
 
@@ -37,6 +38,8 @@ export function upgradeHandler(
     res.assignSocket(socket);
     // node's parser ends a `Connection: close` response's socket; here nothing else would.
     res.once('finish', () => socket.destroySoon());
-    serveExchange(core, raw, res, scheme, tracker, { head, tunnel: isWebSocketUpgrade(raw) });
+    const tunnel = isWebSocketUpgrade(raw);
+    const early = new EarlyBytes(socket, head, tunnel);
+    serveExchange(core, raw, res, scheme, tracker, { takeHead: () => early.take(), tunnel });
   };
 }

@@ -1,11 +1,14 @@
 // A handshake the origin cannot take is answered as any proxied request would be: 502 when nothing
 // listens, 504 when the origin accepts the connection and never answers; and once the origin is up
-// again, the same handshake is tunnelled.
+// again, the same handshake is tunnelled. A client that leaves before the origin answered takes the
+// origin connection with it.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { TestServer } from '../support/start-server.js';
-import { closedPort, startEdge } from './support.js';
+import { valueOf } from '../observability/exposition.js';
+import { eventually, scrape } from '../observability/support.js';
+import { closedPort, startEdge, waitFor } from './support.js';
 import { closedUndici, handshake, openUndici, startWsOrigin, wsUrl, type WsOrigin } from './websocket-support.js';
 
 describe('websocket handshake when the origin fails', () => {
@@ -54,5 +57,23 @@ describe('websocket handshake when the origin fails', () => {
     assert.match(seen, /\r\nupgrade: websocket\r\n/i);
     assert.match(seen, /\r\nconnection: upgrade\r\n/i);
     assert.match(seen, /\r\nsec-websocket-key: /i);
+  });
+
+  it('the client leaving while the origin has not answered: the origin connection is closed, nothing left open', async () => {
+    const edge = edges.at(-1)!;
+    const before = held.size;
+    const closedAtOrigin = new Promise<void>((resolve) => silent!.once('connection', (s: Socket) => s.once('close', () => resolve())));
+    const client = connect(edge.ports.h1!, '127.0.0.1');
+    client.on('error', () => {});
+    client.write('GET /leaving HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await waitFor(() => held.size > before, 2000, 'the handshake to reach the origin');
+    client.destroy();
+    const leftAt = Date.now();
+    await closedAtOrigin;
+    // Well before the origin's 1 s headers timeout would have closed it (undici fires that at ~1.5 s).
+    assert.ok(Date.now() - leftAt < 700, `origin connection closed ${Date.now() - leftAt} ms after the client left`);
+    const active = async (): Promise<number> => valueOf((await scrape(edge.h1)).families, 'http_active_requests', { protocol: 'h1' });
+    // The scrape itself is the one request in flight.
+    assert.equal(await eventually(active, (n) => n === 1), 1);
   });
 });
