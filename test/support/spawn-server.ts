@@ -60,7 +60,13 @@ export function spawnServer(
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  let signalled = false;
+  const exited = once(child, 'exit').then(([code, signal]) => {
+    // A native crash (an assertion in node's C++: SIGABRT; SIGSEGV) logs no JSON line: its stderr goes
+    // to the test output.
+    if (signal !== null && !signalled) console.error(`server pid ${child.pid} died of ${signal}; stderr:\n${err.slice(-4000)}`);
+    return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+  });
   const ports: Record<string, number> = {};
   const proc: ServerProcess = {
     child,
@@ -78,6 +84,7 @@ export function spawnServer(
       });
     },
     kill(signal = 'SIGTERM') {
+      signalled = true;
       child.kill(signal);
     },
   };
