@@ -31,6 +31,7 @@ import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node
 import type { Socket } from 'node:net';
 import { Waiters } from '../node-http/waiters.js';
 import type { CutReason } from '../core/contract.js';
+import { releaseIdleTimer } from './idle-timer.js';
 import { ResetBucket, type ResetLimit } from './reset-limit.js';
 
 type OnCut = (reason: CutReason, remoteAddress: string | undefined) => void;
@@ -106,6 +107,7 @@ export class SessionTracker {
     const state = new SessionState(session, socket, this.#resetLimit);
     this.#sessions.set(session, state);
     session.once('close', () => {
+      releaseIdleTimer(session);
       this.#sessions.delete(session);
       this.#check();
     });

@@ -37,11 +37,21 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Spawns the server with a fresh static root (hello.txt and `files`) and warms it up. */
-export async function startTarget(env: Record<string, string> = {}, files: Record<string, Uint8Array | string> = {}): Promise<Target> {
+/** Spawns the server with a fresh static root (hello.txt and `files`) and warms it up; `nodeArgs`: more node flags. */
+/** The node flags of the container image's CMD (Dockerfile). */
+const imageNodeArgs = ['--max-semi-space-size=16'];
+
+export async function startTarget(
+  env: Record<string, string> = {},
+  files: Record<string, Uint8Array | string> = {},
+  nodeArgs: string[] = [],
+): Promise<Target> {
   const root = await tempRoot({ 'hello.txt': HELLO, ...files });
   // The access log is off: tens of thousands of lines would measure the logger, not the limits.
-  const proc = await spawnServer({ RWS_CONFIG_ROOT: root.dir, RWS_CONFIG_ACCESS_LOG: 'off', ...env });
+  // With the container image's V8 flag (Dockerfile CMD): RSS is bounded here as in the pod. Without it,
+  // Node 24 grows its young generation to 3 x 32 MiB semi-spaces under an attack's allocation rate, heap
+  // it later gives back: 100 to 200 MiB of peak RSS that a pod never sees.
+  const proc = await spawnServer({ RWS_CONFIG_ROOT: root.dir, RWS_CONFIG_ACCESS_LOG: 'off', ...env }, [], { nodeArgs: [...imageNodeArgs, ...nodeArgs] });
   const pid = proc.child.pid!;
   const target: Target = {
     proc,

@@ -23,9 +23,9 @@ export interface ServerProcess {
 export function spawnServer(
   env: Record<string, string> = {},
   args: string[] = [],
-  opts: { waitReady?: boolean; node?: string } = {},
+  opts: { waitReady?: boolean; node?: string; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(opts.node ?? process.execPath, [mainJs, ...args], {
+  const child = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), mainJs, ...args], {
     env: { ...process.env, ...testDefaults, RWS_CONFIG_LOG_LEVEL: 'info', RWS_CONFIG_LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
