@@ -12,21 +12,22 @@
 // The tracker also keeps each session's rapid-reset bucket (./reset-limit.ts): the stream's end it is
 // told of carries the stream's RST_STREAM code.
 //
-// And it probes the liveness of sessions with streams open (RFC 9113 §6.7 PING), because node does not
-// always notice that a client has gone. A client that vanishes mid-download (curl -m 1 with a paced
-// read: it closes its socket with data unread, so its kernel answers with a TCP reset) while a write of
-// the server's is pending leaves the session stuck, on Node 20.20 and 24.21 alike: node's http2 sees
-// that write fail (ECONNRESET, in NODE_DEBUG_NATIVE=http2) and starts the next one, which never
-// completes (TLSWrap does not call it back, as in nodejs/node#55804). No 'error' or 'close' ever comes;
-// the stream, the session and the fd are held, and a drain waits for its deadline. node's idle timeout
-// does not free them: its session.destroy() waits for that write as well, so the streams end but the
-// session and its fd stay for good (measured). So a session with streams open that has written nothing
-// for `pingTimeoutMs` is sent a PING; if no ACK comes and nothing is written for `pingTimeoutMs` more,
-// its TLS socket is destroyed, which node does see: the session closes and its streams end with CANCEL.
-// A live client answers the PING however long it keeps its flow-control windows closed (nghttp2 answers
-// PINGs by itself), and one slowly reading a backlog keeps the bytes moving: neither is closed. A
-// session that can no longer send a PING (node refuses to once the session is closing or destroyed)
-// counts as not answering it.
+// And it probes the liveness of sessions with streams open (RFC 9113 §6.7 PING), because node does
+// not always notice that a client has gone. A client that vanishes mid-download (curl -m 1 with a
+// paced read: it closes its socket with data unread, so its kernel answers with a TCP reset) while
+// a write of the server's is pending leaves the session stuck, on Node 20.20 and 24.21 alike (24.22
+// closes such a session itself): node's http2 sees that write fail (ECONNRESET, in
+// NODE_DEBUG_NATIVE=http2) and starts the next one, which never completes (TLSWrap does not call it
+// back, as in nodejs/node#55804). No 'error' or 'close' ever comes; the stream, the session and the
+// fd are held, and a drain waits for its deadline. node's idle timeout does not free them: its
+// session.destroy() waits for that write as well, so the streams end but the session and its fd
+// stay for good (measured). So a session with streams open that has written nothing for
+// `pingTimeoutMs` is sent a PING; if no ACK comes and nothing is written for `pingTimeoutMs` more,
+// its TLS socket is destroyed, which node does see: the session closes and its streams end with
+// CANCEL. A live client answers the PING however long it keeps its flow-control windows closed
+// (nghttp2 answers PINGs by itself), and one slowly reading a backlog keeps the bytes moving:
+// neither is closed. A session that can no longer send a PING (node refuses to once the session is
+// closing or destroyed) counts as not answering it.
 import { constants, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import { Waiters } from '../node-http/waiters.js';

@@ -1,6 +1,7 @@
 // An HTTP/2 client that vanishes mid-download while the server's write is pending: its kernel answers
 // the server's next bytes with a TCP reset, node's http2 sees that write fail and then waits for ever
-// on the next one, with no 'error' or 'close' (Node 20.20 and 24.21 alike; src/h2/session-tracker.ts).
+// on the next one, with no 'error' or 'close' (Node 20.20 and 24.21 alike; src/h2/session-tracker.ts;
+// Node 24.22 sees the failed write and closes the session itself, within ~20 ms here).
 // Without the listener's liveness probe the stream, the session and the socket were held for good (past
 // node's own idle timeout too) and a drain waited for its deadline. With it (RWS_CONFIG_H2_PING_TIMEOUT_MS
 // 1 s here, 10 s by default) such a session is closed within about two and a half timeouts, also when
@@ -87,7 +88,14 @@ for (const [name, vanish, skip] of [
     const h = await held(target);
     console.log(`${name}: h2 requests ${h.requests}, connections ${h.connections}, ${h.ms} ms after the client left`);
     assert.deepEqual({ requests: h.requests, connections: h.connections }, { requests: 0, connections: 0 });
-    assert.equal((await unresponsive(target)) - cutBefore, 1, 'the probe\'s close is counted in rws_connections_cut_total');
+    const cuts = (await unresponsive(target)) - cutBefore;
+    if (h.ms < PING_TIMEOUT_MS) {
+      // Released before the probe could have acted (a PING after one timeout of silence, the close after
+      // one more): node saw the failed write itself (Node 24.22), and nothing is counted as cut.
+      assert.equal(cuts, 0, 'node released the session itself: no cut is counted');
+      return;
+    }
+    assert.equal(cuts, 1, 'the probe\'s close is counted in rws_connections_cut_total');
     const line = await target.proc.waitForLog((e) => e.msg === 'connection cut' && e.reason === 'unresponsive', 2000);
     assert.deepEqual([line.level, line.protocol, line.remote_addr], ['info', 'h2', '127.0.0.1']);
   });
