@@ -4,11 +4,11 @@
 // Then the bare-node comparisons again with every target on one shared core at once (./shared-core.ts),
 // and, when valgrind is installed, instructions per request for the main comparisons (./instructions.ts).
 //   BENCH_SECONDS (8)  BENCH_ROUNDS (3)  BENCH_ONLY=h1,h2,h3  BENCH_INSTRUCTIONS=0 skips the counts
-//   BENCH_RESULTS (bench/RESULTS.md): the file written, relative to the package root
+//   BENCH_RESULTS (bench/RESULTS.md): the file written, relative to the package root unless absolute
 // Every server runs on the node that runs this script: `<node 24> dist/bench/run.js` measures Node 24.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clients } from '../test/support/clients.js';
 import { packageRoot } from '../src/core/package-root.js';
@@ -190,7 +190,7 @@ function writeResults(samples: Map<string, Sample[]>, shared: SharedCoreGroup[] 
     ...instructionLines(counts),
   );
   // Everything from the notes marker on is written by people (what the numbers mean) and kept.
-  const file = join(packageRoot, process.env.BENCH_RESULTS ?? join('bench', 'RESULTS.md'));
+  const file = resolve(packageRoot, process.env.BENCH_RESULTS ?? join('bench', 'RESULTS.md'));
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const notes = previous.indexOf(notesMarker);
   writeFileSync(file, lines.join('\n') + (notes >= 0 ? '\n' + previous.slice(notes) : ''));
