@@ -9,7 +9,7 @@ import { isAuthority } from '../core/authority.js';
 import type { Core, CoreResponse } from '../core/contract.js';
 import { readFileBody } from '../core/file-body.js';
 import { whenSettled } from '../core/settle.js';
-import { continueOnFirstRead } from '../node-http/continue-on-read.js';
+import { continueOnFirstRead } from '../core/continue-on-read.js';
 import { bytesReceived, pipeBody } from '../node-http/write-response.js';
 import { responseHeaders } from './response-headers.js';
 import type { SessionTracker, SessionView } from './session-tracker.js';
@@ -45,7 +45,7 @@ export function serveStream(
   const expect = headers.expect;
   if (expect !== undefined) {
     if (expect.toLowerCase() !== '100-continue') return respondEmpty(stream, 417, sessions, session);
-    // The 100 when the body is first read (src/node-http/continue-on-read.ts says why).
+    // The 100 when the body is first read (src/core/continue-on-read.ts says why).
     continueOnFirstRead(stream, () => {
       if (!stream.headersSent && !stream.destroyed) stream.additionalHeaders({ ':status': 100 });
     });
