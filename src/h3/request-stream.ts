@@ -1,6 +1,7 @@
 // One client-initiated bidirectional stream: an HTTP/3 request (RFC 9114 §4.1). Parses its frames,
 // validates the head, hands a CoreRequest to the core and writes the core's answer back.
-import type { Core, CoreResponse } from '../core/contract.js';
+import type { Core, CoreResponse, ResponseHeaders } from '../core/contract.js';
+import { continueOnFirstRead } from '../core/continue-on-read.js';
 import type { QuicConnection } from './quic/engine.js';
 import { decodeFieldSection } from './qpack/decoder.js';
 import type { LiteralCache } from './qpack/literal-cache.js';
@@ -24,6 +25,7 @@ export interface RequestStreamContext {
 }
 
 const tooLargeBody = Buffer.from('request header fields too large\n');
+const noBody = { kind: 'empty' as const };
 
 export class RequestStream {
   readonly #ctx: RequestStreamContext;
@@ -32,6 +34,9 @@ export class RequestStream {
   #request: H3CoreRequest | null = null;
   #body: RequestBody | null = null;
   #writer: ResponseWriter | null = null;
+  /** The writer of a 100 (Continue) sent before the final response, which then goes on with it. */
+  #interim: ResponseWriter | null = null;
+  #response: CoreResponse | null = null;
   #expectedLength = -1;
   #paused = false;
   #startedAt = 0;
@@ -111,11 +116,20 @@ export class RequestStream {
       throw e;
     }
     if (head.method === 'CONNECT') throw streamError(H3Code.H3_REQUEST_REJECTED, 'CONNECT is not supported');
+    // RFC 9110 §10.1.1: an expectation other than 100-continue cannot be met (417), as on HTTP/1.1 and
+    // HTTP/2 (node:http, src/h2/serve-stream.ts).
+    const expect = head.headers['expect'];
+    if (typeof expect === 'string' && expect.toLowerCase() !== '100-continue') return this.#refuse(417, noBody);
     const cl = head.headers['content-length'];
     if (typeof cl === 'string') this.#expectedLength = Number(cl);
     // §4.1.2: a request that ends with its HEADERS yet declares a body is malformed.
     if (endOfStream && this.#expectedLength > 0) throw streamError(H3Code.H3_MESSAGE_ERROR, 'body shorter than content-length');
-    if (!endOfStream) this.#body = new RequestBody(() => this.#resume());
+    if (!endOfStream) {
+      this.#body = new RequestBody(() => this.#resume());
+      // The 100 when the body is first read, as on the other listeners (src/core/continue-on-read.ts
+      // says why); interim responses are HEADERS frames before the final one (RFC 9114 §4.1).
+      if (expect !== undefined) continueOnFirstRead(this.#body, () => this.#sendContinue());
+    }
     this.#request = new H3CoreRequest(head, this.#body, this.#ctx.conn.remoteAddress);
     this.#startedAt = performance.now();
     // Always answered from a microtask, even when the core answers at once: this runs inside the frame
@@ -177,8 +191,19 @@ export class RequestStream {
       this.#finishExchange(res, { bytesSent: 0, complete: false });
       return;
     }
-    this.#writer = new ResponseWriter(this.#ctx.conn, this.#id, (outcome) => this.#finishExchange(res, outcome));
+    this.#response = res;
+    this.#writer = this.#interim ?? this.#newWriter();
     this.#writer.write(res, req.method === 'HEAD');
+  }
+
+  #newWriter(): ResponseWriter {
+    return new ResponseWriter(this.#ctx.conn, this.#id, (outcome) => this.#finishExchange(this.#response!, outcome));
+  }
+
+  #sendContinue(): void {
+    if (this.#writer !== null || this.#done || this.#request === null || this.#request.aborted) return;
+    this.#interim ??= this.#newWriter();
+    this.#interim.interim(100);
   }
 
   #finishExchange(res: CoreResponse, outcome: WriteOutcome): void {
@@ -194,11 +219,16 @@ export class RequestStream {
   // §4.2.2 / §10.5.1: an oversized field section is answered with 431 rather than a reset, so the
   // client learns why; the connection keeps serving.
   #refuseTooLarge(): void {
+    this.#refuse(431, { kind: 'bytes', data: tooLargeBody });
+  }
+
+  /** Answers at once, outside the core, and stops reading the request (what else arrives is ignored). */
+  #refuse(status: number, body: typeof noBody | { kind: 'bytes'; data: Buffer }): void {
     this.#refused = true;
-    const head = { status: 431, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': tooLargeBody.length }, body: { kind: 'bytes' as const, data: tooLargeBody } };
+    const headers: ResponseHeaders = body.kind === 'bytes' ? { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.data.length } : { 'content-length': 0 };
     const writer = new ResponseWriter(this.#ctx.conn, this.#id, () => this.#end());
     this.#writer = writer;
-    writer.write(head, false);
+    writer.write({ status, headers, body }, false);
     this.#ctx.conn.streamShutdown(this.#id, 'read', H3Code.H3_NO_ERROR);
   }
 

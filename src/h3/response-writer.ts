@@ -71,6 +71,11 @@ export class ResponseWriter {
     }
   }
 
+  /** An interim (1xx) response: a HEADERS frame of its own before the final one (RFC 9114 §4.1). */
+  interim(status: number): void {
+    this.#send(encodeFrame(FrameType.HEADERS, encodeResponseHead(status, {})), false);
+  }
+
   /** The engine can take more data on this stream. */
   onWritable(): void {
     if (this.#finished) return;
