@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
+import { loadDockerfile } from '../deploy/dockerfile-model.js';
+import { imageNodeOptions } from '../deploy/run-image.js';
 import { curlH3, tempRoot, type TempRoot } from '../h3/support.js';
 import { sumOf } from '../observability/exposition.js';
 import { scrape } from '../observability/support.js';
@@ -37,10 +39,10 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Spawns the server with a fresh static root (hello.txt and `files`) and warms it up; `nodeArgs`: more node flags. */
-/** The node flags of the container image's CMD (Dockerfile). */
-const imageNodeArgs = ['--max-semi-space-size=16'];
+/** The node options of the container image's CMD, read from the Dockerfile. */
+const imageNodeArgs = imageNodeOptions(loadDockerfile().at(-1)!);
 
+/** Spawns the server with a fresh static root (hello.txt and `files`) and warms it up; `nodeArgs`: more node flags. */
 export async function startTarget(
   env: Record<string, string> = {},
   files: Record<string, Uint8Array | string> = {},
@@ -48,9 +50,9 @@ export async function startTarget(
 ): Promise<Target> {
   const root = await tempRoot({ 'hello.txt': HELLO, ...files });
   // The access log is off: tens of thousands of lines would measure the logger, not the limits.
-  // With the container image's V8 flag (Dockerfile CMD): RSS is bounded here as in the pod. Without it,
-  // Node 24 grows its young generation to 3 x 32 MiB semi-spaces under an attack's allocation rate, heap
-  // it later gives back: 100 to 200 MiB of peak RSS that a pod never sees.
+  // With the container image's node options (--max-semi-space-size): RSS is bounded here as in the pod.
+  // Without them, Node 24 grows its young generation to 3 x 32 MiB semi-spaces under an attack's
+  // allocation rate, heap it later gives back: 100 to 200 MiB of peak RSS that a pod never sees.
   const proc = await spawnServer({ RWS_CONFIG_ROOT: root.dir, RWS_CONFIG_ACCESS_LOG: 'off', ...env }, [], { nodeArgs: [...imageNodeArgs, ...nodeArgs] });
   const pid = proc.child.pid!;
   const target: Target = {

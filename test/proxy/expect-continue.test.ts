@@ -11,8 +11,9 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeFieldSection } from '../../src/h3/qpack/decoder.js';
 import { encodeDataFrameHeader } from '../../src/h3/wire/frames.js';
+import { readVarint, VarintCursor } from '../../src/h3/wire/varint.js';
 import { curlH3 } from '../h3/support.js';
-import { QuicClient } from '../support/quic-client.js';
+import { literalNameLine, QuicClient, requestFrame, staticNameLine } from '../support/quic-client.js';
 import type { TestServer } from '../support/start-server.js';
 import { recordUploads, startEdge, startOrigin, type Origin, type Upload } from './support.js';
 
@@ -100,7 +101,7 @@ describe('Expect: 100-continue through the proxy', () => {
   async function h3Upload(length: number): Promise<{ statuses: number[]; body: string }> {
     const c = await QuicClient.connect(edge.ports.h3!);
     try {
-      c.send(0, postHeaders('/upload', length), false);
+      c.send(0, requestFrame('POST', '/upload', [staticNameLine(4, String(length)), literalNameLine('expect', '100-continue')]), false);
       const statuses: number[] = [];
       let body = '';
       let unread = Buffer.alloc(0);
@@ -168,34 +169,11 @@ describe('Expect: 100-continue through the proxy', () => {
 
 /** An HTTP/3 frame at the start of `buf` (RFC 9114 §7.1), or null until it is complete. */
 function nextFrame(buf: Buffer): { type: number; payload: Buffer; size: number } | null {
-  const type = varint(buf, 0);
-  if (type === null) return null;
-  const length = varint(buf, type.size);
-  if (length === null || buf.length < type.size + length.size + length.value) return null;
-  const start = type.size + length.size;
-  return { type: type.value, payload: buf.subarray(start, start + length.value), size: start + length.value };
-}
-
-/** A QUIC variable-length integer (RFC 9000 §16) at `offset`, or null when `buf` ends first. */
-function varint(buf: Buffer, offset: number): { value: number; size: number } | null {
-  if (offset >= buf.length) return null;
-  const size = 1 << (buf[offset]! >> 6);
-  if (offset + size > buf.length) return null;
-  let value = buf[offset]! & 0x3f;
-  for (let i = 1; i < size; i++) value = value * 256 + buf[offset + i]!;
-  return { value, size };
-}
-
-/**
- * A HEADERS frame for `POST https://localhost<path>` with `expect: 100-continue` and a Content-Length,
- * QPACK-encoded with the static table and literals only (RFC 9204 §4.5): :method POST (static 20) and
- * :scheme https (23) indexed, :path, :authority and content-length as literals with a static name
- * reference (1, 0, 4), expect as a literal with its name (the static table has none).
- */
-function postHeaders(path: string, length: number): Buffer {
-  const bytes = (v: string): number[] => [...Buffer.from(v, 'latin1')];
-  const withName = (index: number, value: string): number[] => [0x50 | index, value.length, ...bytes(value)];
-  const expect = [0x20 | 'expect'.length, ...bytes('expect'), '100-continue'.length, ...bytes('100-continue')];
-  const section = [0x00, 0x00, 0xc0 | 20, 0xc0 | 23, ...withName(1, path), ...withName(0, 'localhost'), ...withName(4, String(length)), ...expect];
-  return Buffer.from([0x01, section.length, ...section]);
+  const cursor = new VarintCursor();
+  const afterType = readVarint(buf, 0, buf.length, cursor);
+  if (afterType < 0) return null;
+  const type = cursor.value;
+  const start = readVarint(buf, afterType, buf.length, cursor);
+  if (start < 0 || buf.length < start + cursor.value) return null;
+  return { type, payload: buf.subarray(start, start + cursor.value), size: start + cursor.value };
 }

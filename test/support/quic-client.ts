@@ -68,21 +68,41 @@ export function pending(conn: QuicheConnection): Buffer[] {
   return out;
 }
 
+/** Value bytes behind a 7-bit length prefix that fits one byte (RFC 9204 §4.1.1): up to 126, not Huffman-coded. */
+function literalValue(value: string): number[] {
+  const bytes = [...Buffer.from(value, 'latin1')];
+  if (bytes.length > 126) throw new Error('value too long for a one-byte length');
+  return [bytes.length, ...bytes];
+}
+
+/** A QPACK field line with the name of static-table entry `index` (< 15) and a literal value (RFC 9204 §4.5.4). */
+export function staticNameLine(index: number, value: string): number[] {
+  return [0x50 | index, ...literalValue(value)];
+}
+
+/** A QPACK field line with a literal name of up to 6 bytes and a literal value (RFC 9204 §4.5.6). */
+export function literalNameLine(name: string, value: string): number[] {
+  if (name.length > 6) throw new Error('name too long for a one-byte length');
+  return [0x20 | name.length, ...Buffer.from(name, 'latin1'), ...literalValue(value)];
+}
+
+const methodIndex = { GET: 17, POST: 20 } as const;
+
 /**
- * An HTTP/3 HEADERS frame (RFC 9114 §7.2.2) for `GET https://localhost<path>`, QPACK-encoded with the
- * static table and literals only (RFC 9204 §4.5): a required insert count and base of 0, then
- * :method GET (static 17), :scheme https (23), and :path / :authority as literals with a static name
- * reference (1, 0). Values up to 127 bytes, not Huffman-coded.
+ * An HTTP/3 HEADERS frame (RFC 9114 §7.2.2) for `<method> https://<authority><path>` and `lines`,
+ * QPACK-encoded with the static table and literals only (RFC 9204 §4.5): a required insert count and
+ * base of 0, then :method (static 17 GET, 20 POST) and :scheme https (23) indexed, and :path /
+ * :authority as literals with a static name reference (1, 0).
  */
-export function getRequest(path: string, authority = 'localhost'): Uint8Array {
-  const literal = (index: number, value: string): number[] => {
-    const bytes = [...Buffer.from(value, 'latin1')];
-    if (bytes.length > 127) throw new Error('value too long for a one-byte length');
-    return [0x50 | index, bytes.length, ...bytes];
-  };
-  const section = [0x00, 0x00, 0xc0 | 17, 0xc0 | 23, ...literal(1, path), ...literal(0, authority)];
+export function requestFrame(method: keyof typeof methodIndex, path: string, lines: number[][] = [], authority = 'localhost'): Uint8Array {
+  const section = [0x00, 0x00, 0xc0 | methodIndex[method], 0xc0 | 23, ...staticNameLine(1, path), ...staticNameLine(0, authority), ...lines.flat()];
   if (section.length > 63) throw new Error('field section too long for a one-byte frame length');
   return Uint8Array.from([0x01, section.length, ...section]);
+}
+
+/** requestFrame for a GET. */
+export function getRequest(path: string, authority = 'localhost'): Uint8Array {
+  return requestFrame('GET', path, [], authority);
 }
 
 /** One established connection, kept alive by its own timer until close(). */
